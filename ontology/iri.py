@@ -81,6 +81,10 @@ class IriMinter:
     def source_file(self, sha256: str) -> str:
         return self._iri("source-file", sha256)
 
+    def agent(self, name: str) -> str:
+        """The software agent (or user) a load run was associated with."""
+        return self._iri("agent", name)
+
     def computation(self, stamp: str) -> str:
         return self._iri("computation", stamp)
 

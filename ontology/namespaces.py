@@ -26,11 +26,13 @@ class YS(DefinedNamespace):
     LoadRun: object
     SourceFile: object
     Computation: object
+    ExtraProperty: object
 
     # areas and departments
     parentArea: object
     area: object
     departmentType: object
+    parentDepartmentName: object
     provisional: object
 
     # information systems
@@ -59,7 +61,6 @@ class YS(DefinedNamespace):
     sourceSystem: object
     sourceSystemName: object
     recordCount: object
-    derivedFromCode: object
 
     # public services
     basicCode: object
@@ -106,8 +107,6 @@ class YS(DefinedNamespace):
     rowsLoaded: object
     rowsRejected: object
     currentGraph: object
-    sourceRow: object
-    extraProperty: object
 
 
 CPSV = Namespace("http://purl.org/vocab/cpsv#")

@@ -1,0 +1,43 @@
+"""The FastAPI application: health endpoint and the static portal; later surfaces plug in here."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+import yuanshu
+from graph_api import PORTAL_DIR
+from yuanshu.runtime import Runtime
+
+
+def create_app(runtime: Runtime | None = None) -> FastAPI:
+    """Build the app; the runtime (store, database) is opened at startup unless one is given."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.runtime = runtime or Runtime.open()
+        yield
+        app.state.runtime.close()
+
+    app = FastAPI(title="源数 Yuanshu", version=yuanshu.__version__, lifespan=lifespan,
+                  description="政务数据开放与知识图谱 API / open government data and knowledge-graph API")
+
+    @app.get("/api/health", tags=["system"])
+    def health(request: Request) -> dict[str, str]:
+        """服务状态 / service status."""
+        request.app.state.runtime.store.query("ASK { }")
+        return {"status": "ok", "version": yuanshu.__version__}
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        messages = {404: "未找到 / not found", 405: "不支持的请求方法 / method not allowed"}
+        message = messages.get(exc.status_code, str(exc.detail))
+        return JSONResponse({"error": message}, status_code=exc.status_code)
+
+    app.mount("/", StaticFiles(directory=PORTAL_DIR, html=True), name="portal")
+    return app

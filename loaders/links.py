@@ -1,0 +1,139 @@
+"""Cross-file links, resolved whatever the load order.
+
+Loaders store a reference to an entity of another file as a literal (a department's name, a system's
+name, a dataset's code or name). After every load the links graph is rebuilt: each reference is matched
+against the identifiers and labels of the entities now in the store (code first, then exact name or
+alias; where a name matches several, the one in the referrer's own area wins). A department that
+matches nothing becomes a *provisional* department, reported for review; other unmatched references are
+kept as literals and resolve when their target arrives.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+from rdflib import URIRef
+
+from loaders.triples import TripleWriter, node, text, typed
+from ontology.codelists import match_key
+from ontology.namespaces import CV, DCAT, DCT, ORG, PROV, SKOS, YS
+from yuanshu.store import GraphStore
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A literal property that names another entity, and the link it resolves to."""
+
+    name: URIRef
+    link: URIRef
+    target: URIRef
+    label: str
+    code: URIRef | None = None
+    provisional: bool = False  # unmatched names become provisional departments
+
+
+REFERENCES = (
+    Reference(YS.publisherName, DCT.publisher, ORG.Organization, "资源提供方", YS.publisherCode, True),
+    Reference(YS.competentAuthorityName, CV.hasCompetentAuthority, ORG.Organization, "实施主体",
+              YS.competentAuthorityCode, True),
+    Reference(YS.operatedByName, YS.operatedBy, ORG.Organization, "所属部门", None, True),
+    Reference(YS.responsibleDepartmentName, YS.responsibleDepartment, ORG.Organization, "责任部门", None, True),
+    Reference(YS.parentDepartmentName, ORG.subOrganizationOf, ORG.Organization, "上级部门", None, True),
+    Reference(YS.sourceSystemName, YS.sourceSystem, YS.InformationSystem, "来源系统"),
+    Reference(YS.handledByName, YS.handledBy, YS.InformationSystem, "办理系统"),
+    Reference(YS.dependsOnName, YS.dependsOn, YS.InformationSystem, "上游系统"),
+    Reference(YS.usesDatasetRef, YS.usesDataset, DCAT.Dataset, "所需数据"),
+    Reference(YS.dataSourceRef, PROV.wasDerivedFrom, DCAT.Dataset, "数据来源"),
+)
+
+_LABELS = (DCT.identifier, SKOS.prefLabel, SKOS.altLabel, DCT.title)
+
+
+@dataclass
+class LinkReport:
+    """What the last resolution found: links made, names left open, provisional departments."""
+
+    resolved: Counter[str] = field(default_factory=Counter)
+    unresolved: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    ambiguous: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    provisional: Counter[str] = field(default_factory=Counter)
+
+
+class _Index:
+    """Lookup of one target class's entities by identifier and label (``match_key``-normalised)."""
+
+    def __init__(self, store: GraphStore, target: URIRef, links_graph: str) -> None:
+        self.by_key: dict[str, set[str]] = defaultdict(set)
+        self.area: dict[str, str] = {}
+        props = " ".join(f"<{p}>" for p in _LABELS)
+        rows = store.select(f"""
+            SELECT ?t ?key ?area WHERE {{
+              GRAPH ?g {{ ?t a <{target}> ; ?p ?key . VALUES ?p {{ {props} }} OPTIONAL {{ ?t ys:area ?area }} }}
+              FILTER (!STRSTARTS(STR(?g), "{links_graph}"))
+            }}""")
+        for row in rows:
+            iri = row["t"].value
+            self.by_key[match_key(row["key"].value)].add(iri)
+            if "area" in row:
+                self.area[iri] = row["area"].value
+
+    def find(self, key: str, area: str | None) -> set[str]:
+        found = self.by_key.get(match_key(key), set())
+        if len(found) > 1 and area:
+            local = {t for t in found if self.area.get(t) == area}
+            if local:
+                return local
+        return found
+
+
+def resolve_links(store: GraphStore, run_id: int | str) -> LinkReport:
+    """Rebuild the links graph from the references now in the store; returns what was found."""
+    report = LinkReport()
+    graph = store.minter.links_graph
+    triples = list(_resolve_all(store, report, graph))
+    store.replace(graph, f"{graph}/run/{run_id}", triples)
+    return report
+
+
+def _resolve_all(store: GraphStore, report: LinkReport, links_graph: str) -> Iterator[ox.Triple]:
+    indexes: dict[URIRef, _Index] = {}
+    provisional: dict[str, tuple[str, str | None]] = {}
+    for ref in REFERENCES:
+        index = indexes.get(ref.target) or indexes.setdefault(ref.target, _Index(store, ref.target, links_graph))
+        code_pattern = f"OPTIONAL {{ ?s <{ref.code}> ?code }}" if ref.code else ""
+        rows = store.select(f"""
+            SELECT ?s ?name ?code ?area WHERE {{ ?s <{ref.name}> ?name . {code_pattern}
+                                                OPTIONAL {{ ?s ys:area ?area }} }}""")
+        link = node(ref.link)
+        for row in rows:
+            name, area = row["name"].value, row["area"].value if "area" in row else None
+            targets = index.find(row["code"].value, None) if "code" in row else set()
+            if len(targets) != 1:
+                targets = index.find(name, area)
+            if len(targets) == 1:
+                report.resolved[ref.label] += 1
+                yield ox.Triple(row["s"], link, ox.NamedNode(next(iter(targets))))
+            elif len(targets) > 1:
+                report.ambiguous[ref.label][name] += 1
+            elif ref.provisional:
+                iri = store.minter.department(name=name)
+                provisional.setdefault(iri, (name, area))
+                report.provisional[name] += 1
+                yield ox.Triple(row["s"], link, ox.NamedNode(iri))
+            else:
+                report.unresolved[ref.label][name] += 1
+    for iri, (name, area) in provisional.items():
+        yield from _provisional_department(iri, name, area)
+
+
+def _provisional_department(iri: str, name: str, area: str | None) -> Iterator[ox.Triple]:
+    """A department named in a file but absent from the registry, flagged for review."""
+    w = TripleWriter(iri)
+    w.a(ORG.Organization)
+    w.add(SKOS.prefLabel, text(name))
+    w.add(YS.provisional, typed(True))
+    w.link(YS.area, area)
+    yield from w

@@ -1,0 +1,77 @@
+"""Opening Yuanshu's state from the settings: the graph store, the SQL database and the reference graphs."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote
+
+import pyoxigraph as ox
+from sqlalchemy.orm import Session, sessionmaker
+
+from loaders.pipeline import Loader
+from ontology import AREAS_FILE, CODELISTS_FILE, VOCABULARY_FILE
+from ontology.iri import IriMinter
+from yuanshu.config import Settings, get_settings
+from yuanshu.db import open_database
+from yuanshu.store import GraphStore
+
+AREA_PLACEHOLDER = "urn:yuanshu:area:"
+REFERENCE_FILES: tuple[tuple[str, Path], ...] = (
+    ("vocabulary", VOCABULARY_FILE),
+    ("codelists", CODELISTS_FILE),
+    ("areas", AREAS_FILE),
+)
+
+
+@dataclass
+class Runtime:
+    """Everything a command or the server works with, opened once per process."""
+
+    settings: Settings
+    minter: IriMinter
+    store: GraphStore
+    sessions: sessionmaker[Session]
+
+    @classmethod
+    def open(cls, settings: Settings | None = None) -> Runtime:
+        """Open (creating if needed) the data directory; clean up what a crash left behind."""
+        settings = settings or get_settings()
+        settings.home.mkdir(parents=True, exist_ok=True)
+        minter = IriMinter(settings.base_iri)
+        store = GraphStore(settings.resolved_store_path, minter)
+        store.recover()
+        sessions = open_database(settings.resolved_database_url)
+        runtime = cls(settings, minter, store, sessions)
+        runtime.load_reference_graphs()
+        return runtime
+
+    def load_reference_graphs(self) -> None:
+        """Load the vocabulary, code lists and reference areas, each in its graph, when they changed."""
+        for name, path in REFERENCE_FILES:
+            if not path.exists():
+                continue
+            data = path.read_bytes()
+            sha = hashlib.sha256(data + self.minter.base.encode()).hexdigest()
+            graph = self.minter.base + f"graph/reference/{name}"
+            current = self.store.current(graph)
+            if current is not None and current.sha256 == sha:
+                continue
+            triples = (self._rebase(t) for t in ox.parse(data, ox.RdfFormat.TURTLE))
+            self.store.replace(graph, f"{graph}/run/{sha[:12]}", triples, sha256=sha)
+
+    def _rebase(self, triple: ox.Triple) -> ox.Triple:
+        """Reference areas are written as ``urn:yuanshu:area:NAME`` and minted under the configured base."""
+        def term(t: ox.NamedNode | ox.BlankNode | ox.Literal) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+            if isinstance(t, ox.NamedNode) and t.value.startswith(AREA_PLACEHOLDER):
+                return ox.NamedNode(self.minter.area(unquote(t.value.removeprefix(AREA_PLACEHOLDER))))
+            return t
+
+        return ox.Triple(term(triple.subject), triple.predicate, term(triple.object))
+
+    def loader(self, agent: str = "yuanshu-cli") -> Loader:
+        return Loader(self.store, self.sessions, agent=agent)
+
+    def close(self) -> None:
+        self.store.flush()
