@@ -104,9 +104,9 @@ def parse_row(row: Row, mapped: dict[str, Column], kind: SourceKind, file: str) 
             errors.append(RowError(file, row.number, column.header, str(exc), _show(raw)))
     present = set(mapped.values())
     for column in kind.columns:
-        if column.required and values.get(column.key) in (None, []) and column in present:
-            if not any(e.column == column.header for e in errors):
-                errors.append(RowError(file, row.number, column.header, f"必填项“{column.header}”为空"))
+        if (column.required and values.get(column.key) in (None, []) and column in present
+                and not any(e.column == column.header for e in errors)):
+            errors.append(RowError(file, row.number, column.header, f"必填项“{column.header}”为空"))
     return errors if errors else Record(row.number, values, extras)
 
 

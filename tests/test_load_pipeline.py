@@ -74,7 +74,8 @@ def test_bad_rows_are_reported_and_good_rows_load(runtime: Runtime, tmp_path: Pa
     bad = [*CATALOG_ROWS,
            ["441600-X-1", "坏日期", "河源市民政局", "市直", "民政", "csv", "姓名", "无条件共享", "无条件开放", "每月",
             "2021-13-01", "", "", ""],
-           ["441600-X-2", "", "河源市民政局", "市直", "民政", "csv", "姓名", "无条件共享", "乱写", "每月", "", "", "", ""],
+           ["441600-X-2", "", "河源市民政局", "市直", "民政", "csv", "姓名", "无条件共享", "乱写", "每月",
+            "", "", "", ""],
            ["441600-MZJ-001", "重复代码", "河源市民政局", "市直", "民政", "csv", "姓名", "无条件共享", "无条件开放",
             "每月", "", "", "", ""]]
     path = write_csv(tmp_path / "catalog.csv", CATALOG_HEADER, bad)
@@ -178,7 +179,7 @@ def test_gbk_csv_and_xlsx_of_the_same_content_give_the_same_graph(runtime: Runti
         ws.append(row)
     wb.save(xlsx)
     report = runtime.loader().load([gbk, xlsx])
-    assert [f.encoding for f in report.files][0] == "GBK"
+    assert report.files[0].encoding == "GBK"
     assert all(f.rows_loaded == 3 for f in report.files)
     assert source_triples(runtime, gbk.name) == source_triples(runtime, xlsx.name)
 
@@ -192,8 +193,8 @@ def test_links_resolve_whatever_the_load_order(runtime: Runtime, tmp_path: Path)
     departments = write_csv(tmp_path / "departments.csv", DEPARTMENT_HEADER, DEPARTMENT_ROWS)
     report = runtime.loader().load([departments])
     assert not report.links.provisional
-    publishers = runtime.store.select(f"""SELECT ?code ?p WHERE {{ ?d dct:identifier ?code ;
-                                                                   dct:publisher ?p }} ORDER BY ?code""")
+    publishers = runtime.store.select("""SELECT ?code ?p WHERE { ?d dct:identifier ?code ;
+                                                                   dct:publisher ?p } ORDER BY ?code""")
     assert [(r["code"].value, r["p"].value) for r in publishers] == [
         ("441600-MZJ-001", f"{BASE}department/11441600007000001X"),
         ("441600-MZJ-002", f"{BASE}department/11441600007000001X"),  # by its alias 市民政局

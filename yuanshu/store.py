@@ -56,7 +56,8 @@ class GraphStore:
         except OSError as exc:
             if "lock" in str(exc).lower():
                 raise StoreLockedError(
-                    f"图存储 {path} 正被另一个进程使用（yuanshu serve 是否在运行？）/ store is locked by another process"
+                    f"图存储 {path} 正被另一个进程使用（yuanshu serve 是否在运行？）"
+                    " / store is locked by another process"
                 ) from exc
             raise
         self._registry = ox.NamedNode(minter.registry_graph)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pyoxigraph as ox
 
 from loaders.columns import Column, Record, SourceKind
-from loaders.context import LoadContext, texts
+from loaders.context import LoadContext
 from loaders.normalize import parse_decimal, parse_year
 from loaders.triples import TripleWriter, plain, text, typed, year
 from ontology.namespaces import DCT, YS

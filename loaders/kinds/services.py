@@ -31,6 +31,14 @@ def parse_online_depth(raw: Any) -> int:
     raise ValueError(f"网办深度应为一级至四级（或1–4），而不是“{value}”")
 
 
+def parse_time_limit(raw: Any) -> int:
+    """办结时限 in working days; 即办 (handled on the spot) is 0."""
+    value = clean_text(raw) or ""
+    if value.startswith("即办") or value in ("当场办结", "即时办结"):
+        return 0
+    return parse_int(value)
+
+
 def implementation_code_parts(code: str) -> dict[str, str]:
     """Parts of a national 实施编码: 基本编码-区划代码-…-统一社会信用代码-…; empty where it is not of that form."""
     parts = code.split("-")
@@ -58,8 +66,8 @@ COLUMNS = (
     Column("area", "所属区域", ("区域", "所属地区", "area", "region")),
     Column("area_code", "区划代码", ("行政区划代码", "areaCode", "area_code")),
     Column("case_type", "办件类型", ("case_type",), parse=coded("case-type")),
-    Column("legal_limit", "法定办结时限", ("法定时限", "legal_time_limit"), parse=parse_int),
-    Column("promised_limit", "承诺办结时限", ("承诺时限", "promised_time_limit"), parse=parse_int),
+    Column("legal_limit", "法定办结时限", ("法定时限", "legal_time_limit"), parse=parse_time_limit),
+    Column("promised_limit", "承诺办结时限", ("承诺时限", "promised_time_limit"), parse=parse_time_limit),
     Column("visits", "到办事现场次数", ("到现场次数", "跑动次数", "到现场办理次数", "visits"), parse=parse_int),
     Column("online", "是否网办", ("是否网上办理", "网上办理", "online"), parse=parse_bool),
     Column("online_depth", "网办深度", ("网上办理深度", "online_depth"), parse=parse_online_depth),
