@@ -23,6 +23,7 @@ class CodedParser:
 
     def __init__(self, name: str) -> None:
         self.name = name
+        self._seen: dict[str, URIRef] = {}
 
     @property
     def codes(self) -> CodeList:
@@ -32,7 +33,10 @@ class CodedParser:
         text = clean_text(raw)
         if text is None:
             raise ValueError(f"{self.codes.label}为空")
-        return self.codes.match(text)
+        concept = self._seen.get(text)
+        if concept is None:
+            concept = self._seen[text] = self.codes.match(text)
+        return concept
 
 
 def coded(name: str) -> CodedParser:

@@ -29,7 +29,7 @@ class LoadContext:
     file: str
     _areas: set[str] = field(default_factory=set)
     _extra: dict[str, ox.NamedNode] = field(default_factory=dict)
-    declared_concepts: set[str] = field(default_factory=set)
+    concepts: dict[str, str] = field(default_factory=dict)  # data-element name → concept IRI
     pending: list[ox.Triple] = field(default_factory=list)
 
     def area(self, name: str | None) -> str | None:

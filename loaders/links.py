@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from rdflib import URIRef
 
-from loaders.triples import TripleWriter, node, text, typed
+from loaders.triples import RDF_TYPE, TripleWriter, node, text, typed
 from ontology.codelists import match_key
 from ontology.namespaces import CV, DCAT, DCT, ORG, PROV, SKOS, YS
 from yuanshu.store import GraphStore
@@ -65,25 +65,21 @@ class LinkReport:
 class _Index:
     """Lookup of one target class's entities by identifier and label (``match_key``-normalised)."""
 
-    def __init__(self, store: GraphStore, target: URIRef, links_graph: str) -> None:
+    def __init__(self, store: GraphStore, target: URIRef, areas: dict[str, str], skip: str) -> None:
         self.by_key: dict[str, set[str]] = defaultdict(set)
-        self.area: dict[str, str] = {}
-        props = " ".join(f"<{p}>" for p in _LABELS)
-        rows = store.select(f"""
-            SELECT ?t ?key ?area WHERE {{
-              GRAPH ?g {{ ?t a <{target}> ; ?p ?key . VALUES ?p {{ {props} }} OPTIONAL {{ ?t ys:area ?area }} }}
-              FILTER (!STRSTARTS(STR(?g), "{links_graph}"))
-            }}""")
-        for row in rows:
-            iri = row["t"].value
-            self.by_key[match_key(row["key"].value)].add(iri)
-            if "area" in row:
-                self.area[iri] = row["area"].value
+        self.areas = areas
+        members = {q.subject for q in store.ox.quads_for_pattern(None, RDF_TYPE, node(target))
+                   if not q.graph_name.value.startswith(skip)}
+        labels = [node(p) for p in _LABELS]
+        for member in members:
+            for prop in labels:
+                for q in store.ox.quads_for_pattern(member, prop, None):
+                    self.by_key[match_key(q.object.value)].add(member.value)
 
     def find(self, key: str, area: str | None) -> set[str]:
         found = self.by_key.get(match_key(key), set())
         if len(found) > 1 and area:
-            local = {t for t in found if self.area.get(t) == area}
+            local = {t for t in found if self.areas.get(t) == area}
             if local:
                 return local
         return found
@@ -98,31 +94,39 @@ def resolve_links(store: GraphStore, run_id: int | str) -> LinkReport:
     return report
 
 
+def _values(store: GraphStore, prop: URIRef) -> dict[str, str]:
+    """Subject IRI → value of a single-valued property, over all graphs (index scan, no SPARQL)."""
+    return {q.subject.value: q.object.value for q in store.ox.quads_for_pattern(None, node(prop), None)}
+
+
 def _resolve_all(store: GraphStore, report: LinkReport, links_graph: str) -> Iterator[ox.Triple]:
     indexes: dict[URIRef, _Index] = {}
     provisional: dict[str, tuple[str, str | None]] = {}
+    areas = _values(store, YS.area)
     for ref in REFERENCES:
-        index = indexes.get(ref.target) or indexes.setdefault(ref.target, _Index(store, ref.target, links_graph))
-        code_pattern = f"OPTIONAL {{ ?s <{ref.code}> ?code }}" if ref.code else ""
-        rows = store.select(f"""
-            SELECT ?s ?name ?code ?area WHERE {{ ?s <{ref.name}> ?name . {code_pattern}
-                                                OPTIONAL {{ ?s ys:area ?area }} }}""")
+        refs = [(q.subject, q.object.value) for q in store.ox.quads_for_pattern(None, node(ref.name), None)]
+        if not refs:
+            continue
+        index = indexes.get(ref.target) or indexes.setdefault(
+            ref.target, _Index(store, ref.target, areas, links_graph))
+        codes = _values(store, ref.code) if ref.code else {}
         link = node(ref.link)
-        for row in rows:
-            name, area = row["name"].value, row["area"].value if "area" in row else None
-            targets = index.find(row["code"].value, None) if "code" in row else set()
+        for subject, name in refs:
+            area = areas.get(subject.value)
+            code = codes.get(subject.value)
+            targets = index.find(code, None) if code else set()
             if len(targets) != 1:
                 targets = index.find(name, area)
             if len(targets) == 1:
                 report.resolved[ref.label] += 1
-                yield ox.Triple(row["s"], link, ox.NamedNode(next(iter(targets))))
+                yield ox.Triple(subject, link, ox.NamedNode(next(iter(targets))))
             elif len(targets) > 1:
                 report.ambiguous[ref.label][name] += 1
             elif ref.provisional:
                 iri = store.minter.department(name=name)
                 provisional.setdefault(iri, (name, area))
                 report.provisional[name] += 1
-                yield ox.Triple(row["s"], link, ox.NamedNode(iri))
+                yield ox.Triple(subject, link, ox.NamedNode(iri))
             else:
                 report.unresolved[ref.label][name] += 1
     for iri, (name, area) in provisional.items():

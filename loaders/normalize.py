@@ -21,6 +21,7 @@ import datetime as dt
 import math
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 PLACEHOLDERS = frozenset({"", "none", "null", "nan", "n/a", "-", "--", "—", "——", "/", "无"})
 """Whole values that mean “no value” (compared case-insensitively)."""
@@ -77,9 +78,17 @@ def cell_text(value: object) -> str:
 
 def clean_text(value: object) -> str | None:
     """Normalised text, or None for an empty cell or a placeholder such as “null”, “-” or “无”."""
+    if isinstance(value, str):
+        return _clean_str(value)
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
-    text = _SPACES.sub(" ", cell_text(value).translate(_FOLD_TEXT)).strip()
+    return _clean_str(cell_text(value))
+
+
+@lru_cache(maxsize=1 << 16)
+def _clean_str(value: str) -> str | None:
+    """clean_text of a string (cached: category columns repeat the same few values on every row)."""
+    text = _SPACES.sub(" ", value.translate(_FOLD_TEXT)).strip()
     return None if text.casefold() in PLACEHOLDERS else text
 
 

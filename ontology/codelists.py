@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
@@ -49,7 +49,7 @@ def _graph() -> Graph:
     return Graph().parse(CODELISTS_FILE, format="turtle")
 
 
-@lru_cache(maxsize=None)
+@cache
 def code_list(name: str) -> CodeList:
     """The code list whose scheme is ``code:<name>`` (e.g. ``open-type``, ``frequency``)."""
     graph = _graph()

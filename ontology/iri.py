@@ -9,15 +9,20 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import quote
 
 from ontology.namespaces import YS_IRI
 
 _SPACES = re.compile(r"\s+")
+_SAFE = re.compile(r"[A-Za-z0-9._~-]+")
 
 
+@lru_cache(maxsize=1 << 16)
 def iri_key(value: str) -> str:
     """A path segment for an identifying value: NFKC-normalised, trimmed, percent-encoded."""
+    if _SAFE.fullmatch(value):
+        return value
     text = _SPACES.sub(" ", unicodedata.normalize("NFKC", str(value))).strip()
     if not text:
         raise ValueError("cannot mint an IRI from an empty value")

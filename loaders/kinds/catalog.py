@@ -14,7 +14,7 @@ from loaders.codes import coded, parse_frequency
 from loaders.columns import Column, Record, SourceKind
 from loaders.context import LoadContext, RowProblem, texts
 from loaders.normalize import clean_text, parse_date, parse_int
-from loaders.triples import TripleWriter, plain, text, typed
+from loaders.triples import TripleWriter, node, plain, text, typed
 from ontology.codelists import code_list
 from ontology.namespaces import CODE, DCAT, DCT, EU_FILE_TYPE, PROV, SKOS, YS
 
@@ -181,7 +181,7 @@ def _distributions(dataset: ox.NamedNode, code: str, record: Record, ctx: LoadCo
         if file_type:
             d.link(DCT["format"], EU_FILE_TYPE[file_type])
         d.link(DCAT.accessURL, access)
-        yield ox.Triple(dataset, ox.NamedNode(str(DCAT.distribution)), d.subject)
+        yield ox.Triple(dataset, node(DCAT.distribution), d.subject)
         yield from d
 
 
@@ -191,24 +191,27 @@ def element_triples(ctx: LoadContext, dataset_code_: str, name: str) -> Iterator
     element.a(YS.DataElement)
     element.add(DCT.title, text(name))
     element.link(YS.concept, concept_iri(ctx, name))
-    yield ox.Triple(ox.NamedNode(ctx.minter.dataset(dataset_code_)), ox.NamedNode(str(YS.dataElement)),
-                    element.subject)
+    yield ox.Triple(ox.NamedNode(ctx.minter.dataset(dataset_code_)), node(YS.dataElement), element.subject)
     yield from element
 
 
 def concept_iri(ctx: LoadContext, name: str) -> str:
-    """The concept a data element records: a standard one (code:data-element) or one minted from its name."""
+    """The concept a data element records: a standard one (code:data-element) or one minted from its name.
+
+    A minted concept is declared once per file."""
+    iri = ctx.concepts.get(name)
+    if iri is not None:
+        return iri
     try:
-        return str(code_list("data-element").match(name))
+        iri = str(code_list("data-element").match(name))
     except ValueError:
         iri = ctx.minter.concept(name)
-        if iri not in ctx.declared_concepts:
-            ctx.declared_concepts.add(iri)
-            c = TripleWriter(iri)
-            c.a(SKOS.Concept)
-            c.add(SKOS.prefLabel, text(name))
-            ctx.pending.extend(c)
-        return iri
+        c = TripleWriter(iri)
+        c.a(SKOS.Concept)
+        c.add(SKOS.prefLabel, text(name))
+        ctx.pending.extend(c)
+    ctx.concepts[name] = iri
+    return iri
 
 
 KIND = SourceKind("catalog", "政务信息资源目录", COLUMNS, subject=subject, build=build,
