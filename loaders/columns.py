@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import pyoxigraph as ox
@@ -31,9 +32,30 @@ class Column:
     required: bool = False
     many: bool = False  # a list in one cell (split on 、;，, …), each item parsed
 
+    def __post_init__(self) -> None:
+        if self.parse is not clean_text:  # clean_text caches by itself
+            object.__setattr__(self, "parse", memoised(self.parse))
+
     @property
     def names(self) -> tuple[str, ...]:
         return (self.header, *self.aliases)
+
+
+def memoised(parse: Parser) -> Parser:
+    """A parser that remembers its results: category, flag and date columns repeat a few values on every row.
+
+    Failures are not remembered (each bad cell is reported); unhashable cells (JSON lists) are parsed directly.
+    """
+    remember = lru_cache(maxsize=4096, typed=True)(parse)
+
+    def parse_memoised(raw: Any) -> Any:
+        try:
+            hash(raw)
+        except TypeError:
+            return parse(raw)
+        return remember(raw)
+
+    return parse_memoised
 
 
 @dataclass
@@ -60,7 +82,7 @@ class SourceKind:
     label: str
     columns: tuple[Column, ...]
     subject: Callable[[Record, Any], str]  # the record's main IRI: two rows with the same one are duplicates
-    build: Callable[[Record, Any], Iterable[ox.Triple]]
+    build: Callable[[Record, Any], Iterable[ox.Quad]]
     distinctive: tuple[str, ...] = ()  # column keys that identify this kind when detecting it
 
     def header_map(self, headers: Iterable[str]) -> dict[str, Column]:

@@ -1,4 +1,4 @@
-"""What a kind's ``build`` function needs while turning one file's records into triples."""
+"""What a kind's ``build`` function needs while turning one file's records into quads."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from loaders.areas import canonical_area
 from loaders.columns import Record
-from loaders.triples import TripleWriter, node, text
+from loaders.triples import DCT, RDF, RDFS, SKOS, YS, QuadWriter, text
 from ontology.iri import IriMinter
-from ontology.namespaces import DCT, RDF, RDFS, SKOS, YS
 
 
 class RowProblem(ValueError):
-    """A record that parsed but cannot become triples (e.g. no identifier); names the column."""
+    """A record that parsed but cannot become quads (e.g. no identifier); names the column."""
 
     def __init__(self, column: str, reason: str) -> None:
         super().__init__(reason)
@@ -23,25 +23,31 @@ class RowProblem(ValueError):
 
 @dataclass
 class LoadContext:
-    """Per-file state: the IRI minter, and the areas and extra properties already declared in this file."""
+    """Per-file state: the graph being written, and what this file has already declared."""
 
     minter: IriMinter
     file: str
-    _areas: set[str] = field(default_factory=set)
-    _extra: dict[str, ox.NamedNode] = field(default_factory=dict)
+    graph: ox.NamedNode
+    pending: list[ox.Quad] = field(default_factory=list)
     concepts: dict[str, str] = field(default_factory=dict)  # data-element name → concept IRI
-    pending: list[ox.Triple] = field(default_factory=list)
+    _areas: dict[str, str] = field(default_factory=dict)
+    _extra: dict[str, ox.NamedNode] = field(default_factory=dict)
+
+    def writer(self, subject: str | ox.NamedNode) -> QuadWriter:
+        """A writer for one entity's quads in this file's graph."""
+        return QuadWriter(subject, self.graph)
 
     def area(self, name: str | None) -> str | None:
-        """The IRI of an area named in the file; declares the area once per file."""
+        """The IRI of an area named in the file (variants such as 江东 mean 江东新区); declared once per file."""
         if not name:
             return None
-        iri = self.minter.area(name)
-        if iri not in self._areas:
-            self._areas.add(iri)
-            w = TripleWriter(iri)
+        iri = self._areas.get(name)
+        if iri is None:
+            canonical = canonical_area(name)
+            iri = self._areas[name] = self.minter.area(canonical)
+            w = self.writer(iri)
             w.a(YS.AdministrativeArea, DCT.Location)
-            w.add(SKOS.prefLabel, text(name))
+            w.add(SKOS.prefLabel, text(canonical))
             self.pending.extend(w)
         return iri
 
@@ -50,24 +56,18 @@ class LoadContext:
         prop = self._extra.get(header)
         if prop is None:
             prop = self._extra[header] = ox.NamedNode(self.minter.extra_property(header))
-            w = TripleWriter(prop)
+            w = self.writer(prop)
             w.a(RDF.Property, YS.ExtraProperty)
             w.add(RDFS.label, text(header))
             self.pending.extend(w)
         return prop
 
-    def add_extras(self, w: TripleWriter, record: Record) -> None:
+    def add_extras(self, w: QuadWriter, record: Record) -> None:
         for header, value in record.extras.items():
             w.add(self.extra_property(header), text(value))
 
-    def drain(self) -> Iterator[ox.Triple]:
-        """Declarations (areas, extra properties) made while building the last record."""
+    def drain(self) -> Iterator[ox.Quad]:
+        """Declarations (areas, extra properties, concepts) made while building the last record."""
         if self.pending:
             yield from self.pending
             self.pending.clear()
-
-
-def texts(w: TripleWriter, predicate: object, values: list[str] | None, lang: str = "zh") -> None:
-    """Add one language-tagged literal per value."""
-    for value in values or ():
-        w.add(node(predicate), text(value, lang))  # type: ignore[arg-type]

@@ -11,39 +11,59 @@ links to the datasets the indicator names and to the source-file versions (and s
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 import pyoxigraph as ox
 
-from loaders.triples import TripleWriter, typed
-from ontology.namespaces import CODE, DQV, PROV, YS
+from loaders.triples import CPSV, DQV, PROV, RDF_TYPE, YS, QuadWriter, typed
+from ontology.namespaces import CODE
 from yuanshu.store import GraphStore
 
-# 依申请 items: every type except those the administration starts itself (依职权)
-_ON_APPLICATION = ("licensing", "benefit", "confirmation", "reward", "adjudication", "other-power",
-                   "public-service")
 
-# keyword → SPARQL condition on ?s; first matching keywords win, longer phrases before shorter ones
-_CONDITIONS: tuple[tuple[str, str], ...] = (
-    ("不超过1次跑动", "?s ys:onSiteVisits ?visits . FILTER(?visits <= 1)"),
-    ("最多跑一次", "?s ys:onSiteVisits ?visits . FILTER(?visits <= 1)"),
-    ("零跑动", "?s ys:onSiteVisits 0"),
-    ("综合窗口", "?s ys:oneWindow true"),
-    ("一窗", "?s ys:oneWindow true"),
-    ("跨域通办", "?s ys:crossRegion true"),
-    ("电子证照", "?s ys:electronicLicence true"),
-    ("全流程网上办理", "?s ys:onlineDepth 4"),
-    ("全流程网办", "?s ys:onlineDepth 4"),
-    ("网上办理", "?s ys:onlineService true"),
-    ("可网办", "?s ys:onlineService true"),
+@dataclass(frozen=True)
+class ServiceItem:
+    """The facts of one loaded service item that the formulas can count."""
+
+    graph: str
+    type: str | None
+    area: str | None
+    visits: int | None
+    one_window: bool
+    cross_region: bool
+    electronic_licence: bool
+    online: bool
+    online_depth: int | None
+    high_frequency: bool
+
+
+Condition = tuple[str, Callable[[ServiceItem], bool]]
+
+_LICENSING = str(CODE["service-type-licensing"])
+# 依申请 items: every type except those the administration starts itself (依职权: 处罚, 强制, 检查, 征收)
+_ON_APPLICATION = {str(CODE[f"service-type-{t}"]) for t in (
+    "licensing", "benefit", "confirmation", "reward", "adjudication", "other-power", "public-service")}
+
+# keyword in the numerator → condition; longer phrases first, each phrase consumed once
+_CONDITIONS: tuple[Condition, ...] = (
+    ("不超过1次跑动", lambda s: s.visits is not None and s.visits <= 1),
+    ("最多跑一次", lambda s: s.visits is not None and s.visits <= 1),
+    ("零跑动", lambda s: s.visits == 0),
+    ("综合窗口", lambda s: s.one_window),
+    ("一窗", lambda s: s.one_window),
+    ("跨域通办", lambda s: s.cross_region),
+    ("电子证照", lambda s: s.electronic_licence),
+    ("全流程网上办理", lambda s: s.online_depth == 4),
+    ("全流程网办", lambda s: s.online_depth == 4),
+    ("网上办理", lambda s: s.online),
+    ("可网办", lambda s: s.online),
 )
-_POPULATIONS: tuple[tuple[str, str], ...] = (
-    ("高频", "?s ys:highFrequency true"),
-    ("依申请", "?s ys:serviceType ?type . VALUES ?type { "
-               + " ".join(f"<{CODE['service-type-' + t]}>" for t in _ON_APPLICATION) + " }"),
-    ("许可", f"?s ys:serviceType <{CODE['service-type-licensing']}>"),
+_POPULATIONS: tuple[Condition, ...] = (
+    ("高频", lambda s: s.high_frequency),
+    ("依申请", lambda s: s.type in _ON_APPLICATION),
+    ("许可", lambda s: s.type == _LICENSING),
 )
 _NOT_SERVICE_ITEMS = ("镇街", "部门数", "行业", "单点登录", "一体机", "终端", "用户")
 _RATIO = re.compile(r"^(?P<a>.+?)/(?P<b>.+?)[×x*]\s*100\s*%$")
@@ -51,10 +71,13 @@ _RATIO = re.compile(r"^(?P<a>.+?)/(?P<b>.+?)[×x*]\s*100\s*%$")
 
 @dataclass(frozen=True)
 class Formula:
-    """A parsed ratio formula: SPARQL conditions for the population and the counted subset."""
+    """A parsed ratio formula: the population counted in the denominator and the extra numerator conditions."""
 
-    population: tuple[str, ...]
-    subset: tuple[str, ...]
+    population: tuple[Condition, ...]
+    subset: tuple[Condition, ...]
+
+    def describe(self) -> str:
+        return " ∧ ".join(label for label, _ in self.population + self.subset)
 
 
 @dataclass(frozen=True)
@@ -78,20 +101,20 @@ def parse_formula(text: str) -> Formula | None:
     a, b = match.group("a"), match.group("b")
     if not all("事项" in part or "清单" in part for part in (a, b)):
         return None
-    population = tuple(cond for word, cond in _POPULATIONS if word in b or (b == "清单总数" and word in a))
+    population = tuple(c for c in _POPULATIONS if c[0] in b or (b == "清单总数" and c[0] in a))
     conditions = _conditions(a)
     if not conditions:
         return None
-    extra_population = tuple(cond for word, cond in _POPULATIONS if word in a and cond not in population)
-    return Formula(population, conditions + extra_population)
+    extra = tuple(c for c in _POPULATIONS if c[0] in a and c not in population)
+    return Formula(population, conditions + extra)
 
 
-def _conditions(text: str) -> tuple[str, ...]:
-    found: list[str] = []
-    for word, condition in _CONDITIONS:
-        if word in text and condition not in found:
+def _conditions(text: str) -> tuple[Condition, ...]:
+    found: list[Condition] = []
+    for condition in _CONDITIONS:
+        if condition[0] in text:
             found.append(condition)
-            text = text.replace(word, "")
+            text = text.replace(condition[0], "")
     return tuple(found)
 
 
@@ -99,58 +122,78 @@ def compute_indicators(store: GraphStore, now: datetime | None = None) -> list[I
     """Evaluate every computable indicator; store a new observation where the value or its inputs changed."""
     now = now or datetime.now(UTC)
     stamp = now.strftime("%Y%m%dT%H%M%S%fZ")
-    rows = store.select("""
+    graph = ox.NamedNode(store.minter.indicators_graph)
+    computation = store.minter.computation(stamp)
+    items: list[ServiceItem] | None = None
+    values: list[IndicatorValue] = []
+    quads: list[ox.Quad] = []
+    used_graphs: set[str] = set()
+    for row in _indicators(store):
+        formula = parse_formula(row["formula"].value)
+        if formula is None:
+            continue
+        items = items if items is not None else list(_service_items(store))
+        in_scope = _in_scope(store, items, row.get("scope"))
+        population = [s for s in in_scope if all(test(s) for _, test in formula.population)]
+        counted = [s for s in population if all(test(s) for _, test in formula.subset)]
+        if not population:
+            continue
+        value = (Decimal(len(counted)) * 100 / len(population)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        result = IndicatorValue(row["i"].value, row["code"].value, row["title"].value, value, len(counted),
+                                len(population), _decimal(row.get("baseline")), _decimal(row.get("target")))
+        values.append(result)
+        graphs = sorted({s.graph for s in population})
+        used_graphs.update(graphs)
+        if not _unchanged(store, result):
+            quads.extend(_observation(store, result, stamp, computation, now, graphs, graph))
+    if quads:
+        c = QuadWriter(computation, graph)
+        c.a(YS.Computation, PROV.Activity)
+        c.add(PROV.endedAtTime, typed(now))
+        for g in sorted(used_graphs):
+            c.link(PROV.used, g)
+        store.append([*quads, *c])
+    return values
+
+
+def _indicators(store: GraphStore) -> list[dict[str, ox.NamedNode | ox.Literal | ox.BlankNode]]:
+    return store.select("""
         SELECT ?i ?code ?title ?formula ?scope ?baseline ?target WHERE {
           ?i a ys:Indicator ; dct:identifier ?code ; dct:title ?title ; ys:formula ?formula .
           OPTIONAL { ?i ys:scopeArea ?scope } OPTIONAL { ?i ys:baselineValue ?baseline }
           OPTIONAL { ?i ys:targetValue ?target }
         } ORDER BY ?code""")
-    values: list[IndicatorValue] = []
-    triples: list[ox.Triple] = []
-    computation = store.minter.computation(stamp)
-    used_graphs: set[str] = set()
-    for row in rows:
-        formula = parse_formula(row["formula"].value)
-        if formula is None:
-            continue
-        scope = _scope(row.get("scope"))
-        denominator = _count(store, formula.population, scope)
-        numerator = _count(store, formula.population + formula.subset, scope)
-        if denominator == 0:
-            continue
-        value = (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.01"), ROUND_HALF_UP)
-        result = IndicatorValue(row["i"].value, row["code"].value, row["title"].value, value, numerator,
-                                denominator, _decimal(row.get("baseline")), _decimal(row.get("target")))
-        values.append(result)
-        graphs = _source_graphs(store, formula.population, scope)
-        used_graphs.update(graphs)
-        if _unchanged(store, result):
-            continue
-        triples.extend(_observation(store, result, stamp, computation, now, graphs))
-    if triples:
-        c = TripleWriter(computation)
-        c.a(YS.Computation)
-        c.add(PROV.endedAtTime, typed(now))
-        for g in sorted(used_graphs):
-            c.link(PROV.used, g)
-        store.append(store.minter.indicators_graph, [*triples, *c])
-    return values
 
 
-def _scope(area: ox.NamedNode | None) -> str:
-    return f"?s ys:area ?area . ?area ys:parentArea* <{area.value}> ." if area is not None else ""
+def _service_items(store: GraphStore) -> Iterator[ServiceItem]:
+    """Every loaded service item with the facts the formulas use (index scans, one pass per property)."""
+    facts = {name: store.values(getattr(YS, name)) for name in (
+        "serviceType", "area", "onSiteVisits", "oneWindow", "crossRegion", "electronicLicence", "onlineService",
+        "onlineDepth", "highFrequency")}
+
+    def value(name: str, subject: str) -> str | None:
+        term = facts[name].get(subject)
+        return term.value if term is not None else None
+
+    for quad in store.ox.quads_for_pattern(None, RDF_TYPE, CPSV.PublicService):
+        s = quad.subject.value
+        visits, depth = value("onSiteVisits", s), value("onlineDepth", s)
+        yield ServiceItem(
+            graph=quad.graph_name.value, type=value("serviceType", s), area=value("area", s),
+            visits=int(visits) if visits is not None else None,
+            one_window=value("oneWindow", s) == "true", cross_region=value("crossRegion", s) == "true",
+            electronic_licence=value("electronicLicence", s) == "true", online=value("onlineService", s) == "true",
+            online_depth=int(depth) if depth is not None else None,
+            high_frequency=value("highFrequency", s) == "true")
 
 
-def _count(store: GraphStore, conditions: tuple[str, ...], scope: str) -> int:
-    body = " . ".join(conditions)
-    rows = store.select(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a cpsv:PublicService . {scope} {body} }}")
-    return int(rows[0]["n"].value)
-
-
-def _source_graphs(store: GraphStore, conditions: tuple[str, ...], scope: str) -> list[str]:
-    body = " . ".join(conditions)
-    rows = store.select(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s a cpsv:PublicService }} {scope} {body} }}")
-    return sorted(r["g"].value for r in rows)
+def _in_scope(store: GraphStore, items: list[ServiceItem], scope: ox.NamedNode | None) -> list[ServiceItem]:
+    """Items of the scope area and every area below it (or all items when the indicator names none)."""
+    if scope is None:
+        return items
+    areas = {r["a"].value for r in store.select(f"SELECT ?a WHERE {{ ?a ys:parentArea* <{scope.value}> }}")}
+    areas.add(scope.value)
+    return [s for s in items if s.area in areas]
 
 
 def _unchanged(store: GraphStore, value: IndicatorValue) -> bool:
@@ -164,8 +207,8 @@ def _unchanged(store: GraphStore, value: IndicatorValue) -> bool:
 
 
 def _observation(store: GraphStore, value: IndicatorValue, stamp: str, computation: str, now: datetime,
-                 graphs: list[str]) -> list[ox.Triple]:
-    w = TripleWriter(store.minter.observation(value.code, stamp))
+                 graphs: list[str], graph: ox.NamedNode) -> list[ox.Quad]:
+    w = QuadWriter(store.minter.observation(value.code, stamp), graph)
     w.a(YS.IndicatorObservation, DQV.QualityMeasurement)
     w.link(DQV.isMeasurementOf, value.indicator)
     w.add(DQV.value, typed(value.value))
@@ -175,10 +218,10 @@ def _observation(store: GraphStore, value: IndicatorValue, stamp: str, computati
     w.link(PROV.wasGeneratedBy, computation)
     for dataset in store.select(f"SELECT ?d WHERE {{ <{value.indicator}> prov:wasDerivedFrom ?d }}"):
         w.link(PROV.wasDerivedFrom, dataset["d"].value)
-    for graph in graphs:
-        w.link(PROV.wasDerivedFrom, graph)
+    for source in graphs:
+        w.link(PROV.wasDerivedFrom, source)
     return list(w)
 
 
-def _decimal(term: ox.Literal | None) -> Decimal | None:
+def _decimal(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> Decimal | None:
     return Decimal(term.value) if term is not None else None

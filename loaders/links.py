@@ -15,11 +15,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-from rdflib import URIRef
 
-from loaders.triples import RDF_TYPE, TripleWriter, node, text, typed
+from loaders.triples import CV, DCAT, DCT, ORG, PROV, RDF_TYPE, SKOS, YS, QuadWriter, text, typed
 from ontology.codelists import match_key
-from ontology.namespaces import CV, DCAT, DCT, ORG, PROV, SKOS, YS
 from yuanshu.store import GraphStore
 
 
@@ -27,11 +25,11 @@ from yuanshu.store import GraphStore
 class Reference:
     """A literal property that names another entity, and the link it resolves to."""
 
-    name: URIRef
-    link: URIRef
-    target: URIRef
+    name: ox.NamedNode
+    link: ox.NamedNode
+    target: ox.NamedNode
     label: str
-    code: URIRef | None = None
+    code: ox.NamedNode | None = None
     provisional: bool = False  # unmatched names become provisional departments
 
 
@@ -65,12 +63,12 @@ class LinkReport:
 class _Index:
     """Lookup of one target class's entities by identifier and label (``match_key``-normalised)."""
 
-    def __init__(self, store: GraphStore, target: URIRef, areas: dict[str, str], skip: str) -> None:
+    def __init__(self, store: GraphStore, target: ox.NamedNode, areas: dict[str, str], skip: str) -> None:
         self.by_key: dict[str, set[str]] = defaultdict(set)
         self.areas = areas
-        members = {q.subject for q in store.ox.quads_for_pattern(None, RDF_TYPE, node(target))
+        members = {q.subject for q in store.ox.quads_for_pattern(None, RDF_TYPE, target)
                    if not q.graph_name.value.startswith(skip)}
-        labels = [node(p) for p in _LABELS]
+        labels = _LABELS
         for member in members:
             for prop in labels:
                 for q in store.ox.quads_for_pattern(member, prop, None):
@@ -89,28 +87,25 @@ def resolve_links(store: GraphStore, run_id: int | str) -> LinkReport:
     """Rebuild the links graph from the references now in the store; returns what was found."""
     report = LinkReport()
     graph = store.minter.links_graph
-    triples = list(_resolve_all(store, report, graph))
-    store.replace(graph, f"{graph}/run/{run_id}", triples)
+    version = f"{graph}/run/{run_id}"
+    quads = list(_resolve_all(store, report, graph, ox.NamedNode(version)))
+    store.replace(graph, version, quads)
     return report
 
 
-def _values(store: GraphStore, prop: URIRef) -> dict[str, str]:
-    """Subject IRI → value of a single-valued property, over all graphs (index scan, no SPARQL)."""
-    return {q.subject.value: q.object.value for q in store.ox.quads_for_pattern(None, node(prop), None)}
-
-
-def _resolve_all(store: GraphStore, report: LinkReport, links_graph: str) -> Iterator[ox.Triple]:
-    indexes: dict[URIRef, _Index] = {}
+def _resolve_all(store: GraphStore, report: LinkReport, links_graph: str,
+                 version: ox.NamedNode) -> Iterator[ox.Quad]:
+    indexes: dict[ox.NamedNode, _Index] = {}
     provisional: dict[str, tuple[str, str | None]] = {}
-    areas = _values(store, YS.area)
+    areas = {s: o.value for s, o in store.values(YS.area).items()}
     for ref in REFERENCES:
-        refs = [(q.subject, q.object.value) for q in store.ox.quads_for_pattern(None, node(ref.name), None)]
+        refs = [(q.subject, q.object.value) for q in store.ox.quads_for_pattern(None, ref.name, None)]
         if not refs:
             continue
         index = indexes.get(ref.target) or indexes.setdefault(
             ref.target, _Index(store, ref.target, areas, links_graph))
-        codes = _values(store, ref.code) if ref.code else {}
-        link = node(ref.link)
+        codes = {s: o.value for s, o in store.values(ref.code).items()} if ref.code else {}
+        link = ref.link
         for subject, name in refs:
             area = areas.get(subject.value)
             code = codes.get(subject.value)
@@ -119,23 +114,23 @@ def _resolve_all(store: GraphStore, report: LinkReport, links_graph: str) -> Ite
                 targets = index.find(name, area)
             if len(targets) == 1:
                 report.resolved[ref.label] += 1
-                yield ox.Triple(subject, link, ox.NamedNode(next(iter(targets))))
+                yield ox.Quad(subject, link, ox.NamedNode(next(iter(targets))), version)
             elif len(targets) > 1:
                 report.ambiguous[ref.label][name] += 1
             elif ref.provisional:
                 iri = store.minter.department(name=name)
                 provisional.setdefault(iri, (name, area))
                 report.provisional[name] += 1
-                yield ox.Triple(subject, link, ox.NamedNode(iri))
+                yield ox.Quad(subject, link, ox.NamedNode(iri), version)
             else:
                 report.unresolved[ref.label][name] += 1
     for iri, (name, area) in provisional.items():
-        yield from _provisional_department(iri, name, area)
+        yield from _provisional_department(iri, name, area, version)
 
 
-def _provisional_department(iri: str, name: str, area: str | None) -> Iterator[ox.Triple]:
+def _provisional_department(iri: str, name: str, area: str | None, graph: ox.NamedNode) -> Iterator[ox.Quad]:
     """A department named in a file but absent from the registry, flagged for review."""
-    w = TripleWriter(iri)
+    w = QuadWriter(iri, graph)
     w.a(ORG.Organization)
     w.add(SKOS.prefLabel, text(name))
     w.add(YS.provisional, typed(True))

@@ -25,8 +25,7 @@ from loaders.indicator_values import IndicatorValue, compute_indicators
 from loaders.kinds import KINDS, detect_kind, known_headers
 from loaders.links import LinkReport, resolve_links
 from loaders.reading import Table, read_tables
-from loaders.triples import TripleWriter, plain, text, typed
-from ontology.namespaces import DCT, PROV, YS
+from loaders.triples import DCT, PROV, YS, QuadWriter, plain, text, typed
 from yuanshu.db import LoadRun, RejectedRow, RunStatus, utcnow
 from yuanshu.store import GraphStore
 
@@ -106,7 +105,8 @@ class Loader:
                 result.status = RunStatus.unchanged
                 result.message = "文件未变化，未重新加载 / unchanged since the last load"
             else:
-                result.triples = self.store.write_version(version, self._triples(path, kind, result, on_rows))
+                quads = self._quads(path, ox.NamedNode(version), kind, result, on_rows)
+                result.triples = self.store.write_version(version, quads)
                 if strict and result.errors:
                     self.store.discard(version)
                     result.status = RunStatus.rejected
@@ -139,9 +139,9 @@ class Loader:
         return result
 
     # reading and building ---------------------------------------------------------------------
-    def _triples(self, path: Path, kind_name: str | None, result: FileResult,
-                 on_rows: ProgressCallback | None) -> Iterator[ox.Triple]:
-        ctx = LoadContext(self.store.minter, path.name)
+    def _quads(self, path: Path, graph: ox.NamedNode, kind_name: str | None, result: FileResult,
+               on_rows: ProgressCallback | None) -> Iterator[ox.Quad]:
+        ctx = LoadContext(self.store.minter, path.name, graph)
         kinds_seen: list[str] = []
         for index, table in enumerate(read_tables(path, known_headers())):
             kind = self._kind_of(table, kind_name if index == 0 else None)
@@ -149,7 +149,7 @@ class Loader:
                 continue
             kinds_seen.append(kind.name)
             result.encoding = result.encoding or table.encoding
-            yield from self._table_triples(table, kind, ctx, result, on_rows)
+            yield from self._table_quads(table, kind, ctx, result, on_rows)
         if not kinds_seen:
             raise SourceFileError(path.name, "无法识别文件类型：表头不符合任何已知清单（机构名录、资源目录、事项清单、"
                                              "系统清单、指标表）/ unknown file kind")
@@ -162,8 +162,8 @@ class Loader:
             return KINDS[requested]
         return detect_kind(table.headers)
 
-    def _table_triples(self, table: Table, kind: SourceKind, ctx: LoadContext, result: FileResult,
-                       on_rows: ProgressCallback | None) -> Iterator[ox.Triple]:
+    def _table_quads(self, table: Table, kind: SourceKind, ctx: LoadContext, result: FileResult,
+                     on_rows: ProgressCallback | None) -> Iterator[ox.Quad]:
         mapped = kind.header_map(table.headers)
         missing = kind.missing_required(mapped)
         if missing:
@@ -182,13 +182,13 @@ class Loader:
                 subject = kind.subject(record, ctx)
                 if subject in seen:
                     raise RowProblem(kind.columns[0].header, f"与第{seen[subject]}行重复（同一标识）")
-                triples = list(kind.build(record, ctx))
+                quads = list(kind.build(record, ctx))
             except RowProblem as problem:
                 result.errors.append(RowError(table.file, row.number, problem.column, str(problem)))
                 continue
             seen[subject] = row.number
             result.rows_loaded += 1
-            yield from triples
+            yield from quads
             yield from ctx.drain()
         if on_rows:
             on_rows(result.rows_read % 500)
@@ -227,11 +227,11 @@ class Loader:
                     ended: datetime) -> Iterator[ox.Quad]:
         minter = self.store.minter
         graph = ox.NamedNode(minter.provenance_graph)
-        source = TripleWriter(minter.source_file(sha))
+        source = QuadWriter(minter.source_file(sha), graph)
         source.a(YS.SourceFile, PROV.Entity)
         source.add(DCT.title, text(path.name))
         source.add(YS.sha256, plain(sha))
-        run = TripleWriter(minter.load_run(run_id))
+        run = QuadWriter(minter.load_run(run_id), graph)
         run.a(YS.LoadRun, PROV.Activity)
         run.add(PROV.startedAtTime, typed(started))
         run.add(PROV.endedAtTime, typed(ended))
@@ -242,5 +242,5 @@ class Loader:
         for prop, value in ((YS.rowsRead, result.rows_read), (YS.rowsLoaded, result.rows_loaded),
                             (YS.rowsRejected, result.rows_rejected)):
             run.add(prop, typed(value))
-        for t in (*source, *run):
-            yield ox.Quad(t.subject, t.predicate, t.object, graph)
+        yield from source
+        yield from run

@@ -1,28 +1,68 @@
-"""Building pyoxigraph terms fast: cached predicate/class nodes and typed literals."""
+"""Building Oxigraph quads fast: vocabulary terms as cached nodes, typed literals, one writer per entity.
+
+The loaders create millions of quads; everything here avoids per-quad work that can be done once
+(rdflib namespace lookups, IRI parsing of predicates and classes).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
 import pyoxigraph as ox
-from rdflib import URIRef
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DefinedNamespaceMeta
 
-from ontology.namespaces import XSD
+from ontology import namespaces as ns
 
-_XSD_BOOLEAN = ox.NamedNode(str(XSD.boolean))
-_XSD_INTEGER = ox.NamedNode(str(XSD.integer))
-_XSD_DECIMAL = ox.NamedNode(str(XSD.decimal))
-_XSD_DATE = ox.NamedNode(str(XSD.date))
-_XSD_DATETIME = ox.NamedNode(str(XSD.dateTime))
-_XSD_GYEAR = ox.NamedNode(str(XSD.gYear))
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_XSD_BOOLEAN = ox.NamedNode(_XSD + "boolean")
+_XSD_INTEGER = ox.NamedNode(_XSD + "integer")
+_XSD_DECIMAL = ox.NamedNode(_XSD + "decimal")
+_XSD_DATE = ox.NamedNode(_XSD + "date")
+_XSD_DATETIME = ox.NamedNode(_XSD + "dateTime")
+_XSD_GYEAR = ox.NamedNode(_XSD + "gYear")
+_TRUE = ox.Literal("true", datatype=_XSD_BOOLEAN)
+_FALSE = ox.Literal("false", datatype=_XSD_BOOLEAN)
+
+
+class OxNamespace:
+    """A vocabulary's terms as Oxigraph nodes; each is built on first use and then kept as an attribute.
+
+    Closed vocabularies (``ys:``, DCTERMS, DCAT …) still refuse unknown terms.
+    """
+
+    def __init__(self, namespace: Namespace | DefinedNamespaceMeta) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> ox.NamedNode:
+        value = ox.NamedNode(str(getattr(self._namespace, name)))
+        setattr(self, name, value)
+        return value
+
+    def __getitem__(self, name: str) -> ox.NamedNode:
+        return ox.NamedNode(str(self._namespace[name]))
+
+
+CPSV = OxNamespace(ns.CPSV)
+CV = OxNamespace(ns.CV)
+DCAT = OxNamespace(ns.DCAT)
+DCT = OxNamespace(ns.DCT)
+DQV = OxNamespace(ns.DQV)
+ORG = OxNamespace(ns.ORG)
+PROV = OxNamespace(ns.PROV)
+RDF = OxNamespace(ns.RDF)
+RDFS = OxNamespace(ns.RDFS)
+SKOS = OxNamespace(ns.SKOS)
+YS = OxNamespace(ns.YS)
+RDF_TYPE = RDF.type
 
 
 @lru_cache(maxsize=4096)
 def node(term: URIRef | str) -> ox.NamedNode:
-    """The Oxigraph node for a vocabulary term (cached: predicates and classes repeat on every row)."""
+    """The node of a term that repeats on many rows (a code-list concept, an area); cached."""
     return ox.NamedNode(str(term))
 
 
@@ -39,7 +79,7 @@ def plain(value: str) -> ox.Literal:
 def typed(value: bool | int | Decimal | float | date) -> ox.Literal:
     """A literal with the XSD datatype that matches the Python value."""
     if isinstance(value, bool):
-        return ox.Literal("true" if value else "false", datatype=_XSD_BOOLEAN)
+        return _TRUE if value else _FALSE
     if isinstance(value, int):
         return ox.Literal(str(value), datatype=_XSD_INTEGER)
     if isinstance(value, Decimal | float):
@@ -55,30 +95,34 @@ def year(value: int) -> ox.Literal:
     return ox.Literal(f"{value:04d}", datatype=_XSD_GYEAR)
 
 
-class TripleWriter:
-    """Collects the triples of one entity: ``w = TripleWriter(iri); w.add(p, o); yield from w``."""
+class QuadWriter:
+    """The quads of one entity in one graph: ``w = QuadWriter(iri, graph); w.add(p, o); yield from w``."""
 
-    __slots__ = ("subject", "triples")
+    __slots__ = ("graph", "quads", "subject")
 
-    def __init__(self, subject: str | ox.NamedNode) -> None:
+    def __init__(self, subject: str | ox.NamedNode, graph: ox.NamedNode) -> None:
         self.subject = subject if isinstance(subject, ox.NamedNode) else ox.NamedNode(subject)
-        self.triples: list[ox.Triple] = []
+        self.graph = graph
+        self.quads: list[ox.Quad] = []
 
-    def add(self, predicate: URIRef | ox.NamedNode, obj: ox.NamedNode | ox.Literal | None) -> None:
-        """Add one triple; ``None`` objects (empty cells) are skipped."""
-        if obj is None:
-            return
-        p = predicate if isinstance(predicate, ox.NamedNode) else node(predicate)
-        self.triples.append(ox.Triple(self.subject, p, obj))
+    def add(self, predicate: ox.NamedNode, obj: ox.NamedNode | ox.Literal | None) -> None:
+        """Add one quad; ``None`` objects (empty cells) are skipped."""
+        if obj is not None:
+            self.quads.append(ox.Quad(self.subject, predicate, obj, self.graph))
 
-    def link(self, predicate: URIRef, target: str | URIRef | None) -> None:
-        """Add a link to another entity or concept by IRI."""
+    def link(self, predicate: ox.NamedNode, target: str | URIRef | None) -> None:
+        """Add a link to another entity (an IRI string) or to a vocabulary concept (a URIRef)."""
         if target:
             self.add(predicate, node(target) if isinstance(target, URIRef) else ox.NamedNode(target))
 
-    def a(self, *classes: URIRef) -> None:
-        for cls in classes:
-            self.triples.append(ox.Triple(self.subject, RDF_TYPE, node(cls)))
+    def texts(self, predicate: ox.NamedNode, values: list[str] | None, lang: str = "zh") -> None:
+        """One language-tagged literal per value."""
+        for value in values or ():
+            self.add(predicate, text(value, lang))
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
-        return iter(self.triples)
+    def a(self, *classes: ox.NamedNode) -> None:
+        for cls in classes:
+            self.quads.append(ox.Quad(self.subject, RDF_TYPE, cls, self.graph))
+
+    def __iter__(self) -> Iterator[ox.Quad]:
+        return iter(self.quads)

@@ -551,8 +551,8 @@ def test_loaded_demo_conforms_and_store_problems_are_found(runtime: Runtime, tmp
     assert result.conforms, format_report(result)
     service = runtime.store.select("SELECT ?s WHERE { ?s a cpsv:PublicService } LIMIT 1")[0]["s"]
     assert isinstance(service, ox.NamedNode)
-    bad = ox.Triple(service, ox.NamedNode(str(YS.oneWindow)), ox.Literal("是"))
-    runtime.store.append(runtime.minter.links_graph, [bad])
+    bad = ox.Quad(service, ox.NamedNode(str(YS.oneWindow)), ox.Literal("是"), ox.NamedNode(runtime.minter.links_graph))
+    runtime.store.append([bad])
     result = validate_store(runtime.store)
     assert {(str(v.focus), v.message) for v in result.violations} == {
         (service.value, "政务服务事项的是否一窗受理（ys:oneWindow）须为一个布尔值（xsd:boolean）")

@@ -58,17 +58,18 @@ class Runtime:
             current = self.store.current(graph)
             if current is not None and current.sha256 == sha:
                 continue
-            triples = (self._rebase(t) for t in ox.parse(data, ox.RdfFormat.TURTLE))
-            self.store.replace(graph, f"{graph}/run/{sha[:12]}", triples, sha256=sha)
+            version = f"{graph}/run/{sha[:12]}"
+            quads = (self._rebase(t, ox.NamedNode(version)) for t in ox.parse(data, ox.RdfFormat.TURTLE))
+            self.store.replace(graph, version, quads, sha256=sha)
 
-    def _rebase(self, triple: ox.Triple) -> ox.Triple:
+    def _rebase(self, triple: ox.Triple, graph: ox.NamedNode) -> ox.Quad:
         """Reference areas are written as ``urn:yuanshu:area:NAME`` and minted under the configured base."""
         def term(t: ox.NamedNode | ox.BlankNode | ox.Literal) -> ox.NamedNode | ox.BlankNode | ox.Literal:
             if isinstance(t, ox.NamedNode) and t.value.startswith(AREA_PLACEHOLDER):
                 return ox.NamedNode(self.minter.area(unquote(t.value.removeprefix(AREA_PLACEHOLDER))))
             return t
 
-        return ox.Triple(term(triple.subject), triple.predicate, term(triple.object))
+        return ox.Quad(term(triple.subject), triple.predicate, term(triple.object), graph)
 
     def loader(self, agent: str = "yuanshu-cli") -> Loader:
         return Loader(self.store, self.sessions, agent=agent)

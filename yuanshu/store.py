@@ -95,6 +95,10 @@ class GraphStore:
         graphs = {q.subject.value for q in self.ox.quads_for_pattern(None, CURRENT_GRAPH, None, self._registry)}
         return [v for g in sorted(graphs) if (v := self.current(g)) is not None]
 
+    def values(self, predicate: ox.NamedNode) -> dict[str, ox.NamedNode | ox.Literal | ox.BlankNode]:
+        """Subject IRI → object of a single-valued property over all graphs (an index scan, no SPARQL)."""
+        return {q.subject.value: q.object for q in self.ox.quads_for_pattern(None, predicate, None)}
+
     def graph_size(self, graph: str) -> int:
         return sum(1 for _ in self.ox.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
 
@@ -106,18 +110,16 @@ class GraphStore:
         return len(self.ox)
 
     # writing ----------------------------------------------------------------------------------
-    def write_version(self, version: str, triples: Iterable[ox.Triple]) -> int:
-        """Stream triples into a not-yet-current version graph; returns how many were written."""
-        graph = ox.NamedNode(version)
+    def write_version(self, version: str, quads: Iterable[ox.Quad]) -> int:
+        """Stream quads (all in graph ``version``) into a not-yet-current version; returns how many."""
         count = 0
 
-        def quads() -> Iterator[ox.Quad]:
+        def counted() -> Iterator[ox.Quad]:
             nonlocal count
-            for t in triples:
-                count += 1
-                yield ox.Quad(t.subject, t.predicate, t.object, graph)
+            for count, quad in enumerate(quads, 1):  # noqa: B007 - the count is read after the loop
+                yield quad
 
-        self.ox.bulk_extend(quads())
+        self.ox.bulk_extend(counted())
         return count
 
     def publish(self, graph: str, version: str, *, sha256: str | None = None,
@@ -137,10 +139,10 @@ class GraphStore:
         if previous is not None and previous.version != version:
             self.ox.remove_graph(ox.NamedNode(previous.version))
 
-    def replace(self, graph: str, version: str, triples: Iterable[ox.Triple], **kwargs: object) -> int:
-        """Write a new version and publish it; on any error the previous version stays current."""
+    def replace(self, graph: str, version: str, quads: Iterable[ox.Quad], **kwargs: object) -> int:
+        """Write a new version (quads in graph ``version``) and publish it; on error the previous one stays."""
         try:
-            count = self.write_version(version, triples)
+            count = self.write_version(version, quads)
         except BaseException:
             self.discard(version)
             raise
@@ -158,10 +160,9 @@ class GraphStore:
         """Drop a version graph that was never published."""
         self.ox.remove_graph(ox.NamedNode(version))
 
-    def append(self, graph: str, quads_or_triples: Iterable[ox.Triple]) -> None:
-        """Add triples to an append-only graph (provenance, observations) in one transaction."""
-        node = ox.NamedNode(graph)
-        self.ox.extend(ox.Quad(t.subject, t.predicate, t.object, node) for t in quads_or_triples)
+    def append(self, quads: Iterable[ox.Quad]) -> None:
+        """Add quads to an append-only graph (provenance, observations) in one transaction."""
+        self.ox.extend(quads)
 
     def recover(self) -> list[str]:
         """Remove version graphs no registry entry points to (left by a crash mid-load)."""

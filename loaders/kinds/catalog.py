@@ -12,11 +12,11 @@ from rdflib import URIRef
 
 from loaders.codes import coded, parse_frequency
 from loaders.columns import Column, Record, SourceKind
-from loaders.context import LoadContext, RowProblem, texts
+from loaders.context import LoadContext, RowProblem
 from loaders.normalize import clean_text, parse_date, parse_int
-from loaders.triples import TripleWriter, node, plain, text, typed
+from loaders.triples import DCAT, DCT, PROV, SKOS, YS, QuadWriter, plain, text, typed
 from ontology.codelists import code_list
-from ontology.namespaces import CODE, DCAT, DCT, EU_FILE_TYPE, PROV, SKOS, YS
+from ontology.namespaces import CODE, EU_FILE_TYPE
 
 _URL = re.compile(r"^https?://[^\s\"<>{}|\\^`]+$", re.IGNORECASE)
 _FILE_TYPES = {
@@ -112,9 +112,9 @@ def subject(record: Record, ctx: LoadContext) -> str:
     return ctx.minter.dataset(dataset_code(record))
 
 
-def build(record: Record, ctx: LoadContext) -> Iterator[ox.Triple]:
+def build(record: Record, ctx: LoadContext) -> Iterator[ox.Quad]:
     code = dataset_code(record)
-    w = TripleWriter(ctx.minter.dataset(code))
+    w = ctx.writer(ctx.minter.dataset(code))
     w.a(DCAT.Dataset)
     w.add(DCT.identifier, plain(code))
     w.add(DCT.title, text(record["title"]))
@@ -137,7 +137,7 @@ def build(record: Record, ctx: LoadContext) -> Iterator[ox.Triple]:
     for key, prop in (("issued", DCT.issued), ("modified", DCT.modified)):
         if record[key]:
             w.add(prop, typed(record[key]))
-    texts(w, YS.sourceSystemName, record["source_systems"])
+    w.texts(YS.sourceSystemName, record["source_systems"])
     for derived in record.get("derived_from", []):
         if derived != code:
             w.link(PROV.wasDerivedFrom, ctx.minter.dataset(derived))
@@ -152,7 +152,7 @@ def build(record: Record, ctx: LoadContext) -> Iterator[ox.Triple]:
         yield from element_triples(ctx, code, name)
 
 
-def _themes(w: TripleWriter, record: Record) -> None:
+def _themes(w: QuadWriter, record: Record) -> None:
     seen: set[object] = set()
     for theme in record.get("themes", []):
         if theme in seen:
@@ -168,30 +168,30 @@ def _themes(w: TripleWriter, record: Record) -> None:
             w.add(DCAT.keyword, text(keyword))
 
 
-def _distributions(dataset: ox.NamedNode, code: str, record: Record, ctx: LoadContext) -> Iterator[ox.Triple]:
+def _distributions(dataset: ox.NamedNode, code: str, record: Record, ctx: LoadContext) -> Iterator[ox.Quad]:
     access = record["url"] or dataset.value
     for fmt in dict.fromkeys(record.get("formats", [])):
         if not fmt:
             continue
-        d = TripleWriter(ctx.minter.distribution(code, fmt))
+        d = ctx.writer(ctx.minter.distribution(code, fmt))
         d.a(DCAT.Distribution)
         label = "API" if fmt in _API_NAMES else fmt.upper()
         d.add(DCT.title, text(label))
         file_type = _FILE_TYPES.get(fmt)
         if file_type:
-            d.link(DCT["format"], EU_FILE_TYPE[file_type])
+            d.link(DCT.format, EU_FILE_TYPE[file_type])
         d.link(DCAT.accessURL, access)
-        yield ox.Triple(dataset, node(DCAT.distribution), d.subject)
+        yield ox.Quad(dataset, DCAT.distribution, d.subject, ctx.graph)
         yield from d
 
 
-def element_triples(ctx: LoadContext, dataset_code_: str, name: str) -> Iterator[ox.Triple]:
+def element_triples(ctx: LoadContext, dataset_code_: str, name: str) -> Iterator[ox.Quad]:
     """A dataset's data element (信息项) and its link to the shared concept it records."""
-    element = TripleWriter(ctx.minter.data_element(dataset_code_, name))
+    element = ctx.writer(ctx.minter.data_element(dataset_code_, name))
     element.a(YS.DataElement)
     element.add(DCT.title, text(name))
     element.link(YS.concept, concept_iri(ctx, name))
-    yield ox.Triple(ox.NamedNode(ctx.minter.dataset(dataset_code_)), node(YS.dataElement), element.subject)
+    yield ox.Quad(ox.NamedNode(ctx.minter.dataset(dataset_code_)), YS.dataElement, element.subject, ctx.graph)
     yield from element
 
 
@@ -206,7 +206,7 @@ def concept_iri(ctx: LoadContext, name: str) -> str:
         iri = str(code_list("data-element").match(name))
     except ValueError:
         iri = ctx.minter.concept(name)
-        c = TripleWriter(iri)
+        c = ctx.writer(iri)
         c.a(SKOS.Concept)
         c.add(SKOS.prefLabel, text(name))
         ctx.pending.extend(c)

@@ -9,10 +9,9 @@ from typing import Any
 import pyoxigraph as ox
 
 from loaders.columns import Column, Record, SourceKind
-from loaders.context import LoadContext, RowProblem, texts
+from loaders.context import LoadContext, RowProblem
 from loaders.normalize import clean_text
-from loaders.triples import TripleWriter, plain, text
-from ontology.namespaces import DCT, ORG, SKOS, YS
+from loaders.triples import DCT, ORG, SKOS, YS, plain, text
 
 _CREDIT_CODE = re.compile(r"^[0-9A-HJ-NP-RTUW-Y]{2}\d{6}[0-9A-HJ-NP-RTUW-Y]{10}$")
 
@@ -43,12 +42,12 @@ def subject(record: Record, ctx: LoadContext) -> str:
     return ctx.minter.department(record["code"], record["name"])
 
 
-def build(record: Record, ctx: LoadContext) -> Iterator[ox.Triple]:
+def build(record: Record, ctx: LoadContext) -> Iterator[ox.Quad]:
     name = record["name"]
-    w = TripleWriter(subject(record, ctx))
+    w = ctx.writer(subject(record, ctx))
     w.a(ORG.Organization)
     w.add(SKOS.prefLabel, text(name))
-    texts(w, SKOS.altLabel, [a for a in record.get("aliases", []) if a != name])
+    w.texts(SKOS.altLabel, [a for a in record.get("aliases", []) if a != name])
     if record["code"]:
         w.add(DCT.identifier, plain(record["code"]))
     w.link(YS.area, ctx.area(record["area"]))

@@ -9,7 +9,6 @@ import pyoxigraph as ox
 from loaders.columns import Column, Record, SourceKind
 from loaders.context import LoadContext
 from loaders.kinds.catalog import element_triples
-from loaders.triples import TripleWriter
 
 COLUMNS = (
     Column("code", "信息资源代码", ("资源代码", "信息资源编码", "目录编码", "resource_code"), required=True),
@@ -22,9 +21,9 @@ def subject(record: Record, ctx: LoadContext) -> str:
     return ctx.minter.data_element(record["code"], record["name"])
 
 
-def build(record: Record, ctx: LoadContext) -> Iterator[ox.Triple]:
+def build(record: Record, ctx: LoadContext) -> Iterator[ox.Quad]:
     yield from element_triples(ctx, record["code"], record["name"])
-    w = TripleWriter(subject(record, ctx))
+    w = ctx.writer(subject(record, ctx))
     ctx.add_extras(w, record)  # 数据类型, 长度, 描述 … kept as properties of the element
     yield from w
 

@@ -10,8 +10,7 @@ import pyoxigraph as ox
 from loaders.columns import Column, Record, SourceKind
 from loaders.context import LoadContext
 from loaders.normalize import parse_decimal, parse_year
-from loaders.triples import TripleWriter, plain, text, typed, year
-from ontology.namespaces import DCT, YS
+from loaders.triples import DCT, YS, plain, text, typed, year
 
 _UNIT_IN_NAME = re.compile(r"[（(]\s*([^（）()]{1,6})\s*[)）]\s*$")
 
@@ -34,8 +33,8 @@ def subject(record: Record, ctx: LoadContext) -> str:
     return ctx.minter.indicator(record["code"])
 
 
-def build(record: Record, ctx: LoadContext) -> Iterator[ox.Triple]:
-    w = TripleWriter(subject(record, ctx))
+def build(record: Record, ctx: LoadContext) -> Iterator[ox.Quad]:
+    w = ctx.writer(subject(record, ctx))
     w.a(YS.Indicator)
     w.add(DCT.identifier, plain(record["code"]))
     w.add(DCT.title, text(record["name"]))

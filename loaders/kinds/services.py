@@ -10,10 +10,9 @@ import pyoxigraph as ox
 
 from loaders.codes import coded
 from loaders.columns import Column, Record, SourceKind
-from loaders.context import LoadContext, texts
+from loaders.context import LoadContext
 from loaders.normalize import clean_text, parse_bool, parse_int
-from loaders.triples import TripleWriter, plain, text, typed
-from ontology.namespaces import CPSV, DCT, YS
+from loaders.triples import CPSV, DCT, YS, plain, text, typed
 
 _DEPTHS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _AREA_CODE = re.compile(r"^\d{12}$|^\d{6}$")
@@ -90,10 +89,10 @@ def subject(record: Record, ctx: LoadContext) -> str:
     return ctx.minter.service(record["code"])
 
 
-def build(record: Record, ctx: LoadContext) -> Iterator[ox.Triple]:
+def build(record: Record, ctx: LoadContext) -> Iterator[ox.Quad]:
     code = record["code"]
     parts = implementation_code_parts(code)
-    w = TripleWriter(ctx.minter.service(code))
+    w = ctx.writer(ctx.minter.service(code))
     w.a(CPSV.PublicService)
     w.add(DCT.identifier, plain(code))
     w.add(DCT.title, text(record["title"]))
@@ -117,7 +116,7 @@ def build(record: Record, ctx: LoadContext) -> Iterator[ox.Triple]:
     for key, prop in _FLAGS:
         if record[key] is not None:
             w.add(prop, typed(record[key]))
-    texts(w, YS.handledByName, record["systems"])
+    w.texts(YS.handledByName, record["systems"])
     for ref in record.get("datasets", []):
         w.add(YS.usesDatasetRef, plain(ref))
     ctx.add_extras(w, record)

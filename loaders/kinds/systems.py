@@ -8,10 +8,9 @@ import pyoxigraph as ox
 
 from loaders.codes import coded
 from loaders.columns import Column, Record, SourceKind
-from loaders.context import LoadContext, texts
+from loaders.context import LoadContext
 from loaders.normalize import parse_bool, parse_decimal, parse_year
-from loaders.triples import TripleWriter, plain, text, typed, year
-from ontology.namespaces import DCT, YS
+from loaders.triples import DCT, YS, plain, text, typed, year
 
 COLUMNS = (
     Column("name", "系统名称", ("信息系统名称", "系统名", "system_name"), required=True),
@@ -37,8 +36,8 @@ def subject(record: Record, ctx: LoadContext) -> str:
     return ctx.minter.system(record["code"] or record["name"])
 
 
-def build(record: Record, ctx: LoadContext) -> Iterator[ox.Triple]:
-    w = TripleWriter(subject(record, ctx))
+def build(record: Record, ctx: LoadContext) -> Iterator[ox.Quad]:
+    w = ctx.writer(subject(record, ctx))
     w.a(YS.InformationSystem)
     w.add(DCT.identifier, plain(record["code"] or record["name"]))
     w.add(DCT.title, text(record["name"]))
@@ -55,7 +54,7 @@ def build(record: Record, ctx: LoadContext) -> Iterator[ox.Triple]:
         if record[key] is not None:
             w.add(prop, typed(record[key]))
     w.link(YS.status, record["status"])
-    texts(w, YS.dependsOnName, [u for u in record.get("upstream", []) if u != record["name"]])
+    w.texts(YS.dependsOnName, [u for u in record.get("upstream", []) if u != record["name"]])
     ctx.add_extras(w, record)
     yield from w
 
