@@ -1,7 +1,7 @@
 """Indicators computed from the graph: the seeds' service-item formulas evaluated on the loaded rows.
 
 An indicator's 计算方法 is read as ``A/B×100%``. B names a population of service items (事项总数, 许可事项总数,
-依申请…事项总数, 高频事项清单总数); A adds conditions (零跑动, 不超过1次跑动, 一窗/综合窗口, 跨域通办, 电子证照,
+依申请…事项总数, 高频事项清单总数); A adds conditions (零跑动, 不超过1次, 一窗/综合窗口, 跨域通办, 电子证照,
 全流程网办, 网上办理). A is counted within B's population, so the ratio is a share of B. Formulas that
 name nothing the graph records (镇街, 部门, 行业, 单点登录, "数据统计") are left to their declared values.
 Each computed value is stored as an observation with its time, the numerator and denominator, and PROV
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -48,7 +48,7 @@ _ON_APPLICATION = {str(CODE[f"service-type-{t}"]) for t in (
 
 # keyword in the numerator → condition; longer phrases first, each phrase consumed once
 _CONDITIONS: tuple[Condition, ...] = (
-    ("不超过1次跑动", lambda s: s.visits is not None and s.visits <= 1),
+    ("不超过1次", lambda s: s.visits is not None and s.visits <= 1),
     ("最多跑一次", lambda s: s.visits is not None and s.visits <= 1),
     ("零跑动", lambda s: s.visits == 0),
     ("综合窗口", lambda s: s.one_window),
@@ -56,6 +56,7 @@ _CONDITIONS: tuple[Condition, ...] = (
     ("跨域通办", lambda s: s.cross_region),
     ("电子证照", lambda s: s.electronic_licence),
     ("全流程网上办理", lambda s: s.online_depth == 4),
+    ("网上全流程办理", lambda s: s.online_depth == 4),
     ("全流程网办", lambda s: s.online_depth == 4),
     ("网上办理", lambda s: s.online),
     ("可网办", lambda s: s.online),
@@ -118,39 +119,49 @@ def _conditions(text: str) -> tuple[Condition, ...]:
     return tuple(found)
 
 
+@dataclass
+class _Tally:
+    """Running counts for one indicator while the service items stream past."""
+
+    population: int = 0
+    counted: int = 0
+    graphs: set[str] = field(default_factory=set)
+
+
 def compute_indicators(store: GraphStore, now: datetime | None = None) -> list[IndicatorValue]:
-    """Evaluate every computable indicator; store a new observation where the value or its inputs changed."""
+    """Evaluate every computable indicator; store a new observation where the value or its inputs changed.
+
+    The service items are streamed once for all indicators, so memory does not grow with their number.
+    """
     now = now or datetime.now(UTC)
     stamp = now.strftime("%Y%m%dT%H%M%S%fZ")
     graph = ox.NamedNode(store.minter.indicators_graph)
     computation = store.minter.computation(stamp)
-    items: list[ServiceItem] | None = None
+    rows = [(row, formula) for row in _indicators(store) if (formula := parse_formula(row["formula"].value))]
+    scopes = [_scope_areas(store, row.get("scope")) for row, _ in rows]
+    tallies = [_Tally() for _ in rows]
+    for item in _service_items(store) if rows else ():
+        for (_, formula), scope, tally in zip(rows, scopes, tallies, strict=True):
+            if (scope is None or item.area in scope) and all(test(item) for _, test in formula.population):
+                tally.population += 1
+                tally.graphs.add(item.graph)
+                tally.counted += all(test(item) for _, test in formula.subset)
     values: list[IndicatorValue] = []
     quads: list[ox.Quad] = []
-    used_graphs: set[str] = set()
-    for row in _indicators(store):
-        formula = parse_formula(row["formula"].value)
-        if formula is None:
+    for (row, _), tally in zip(rows, tallies, strict=True):
+        if not tally.population:
             continue
-        items = items if items is not None else list(_service_items(store))
-        in_scope = _in_scope(store, items, row.get("scope"))
-        population = [s for s in in_scope if all(test(s) for _, test in formula.population)]
-        counted = [s for s in population if all(test(s) for _, test in formula.subset)]
-        if not population:
-            continue
-        value = (Decimal(len(counted)) * 100 / len(population)).quantize(Decimal("0.01"), ROUND_HALF_UP)
-        result = IndicatorValue(row["i"].value, row["code"].value, row["title"].value, value, len(counted),
-                                len(population), _decimal(row.get("baseline")), _decimal(row.get("target")))
+        value = (Decimal(tally.counted) * 100 / tally.population).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        result = IndicatorValue(row["i"].value, row["code"].value, row["title"].value, value, tally.counted,
+                                tally.population, _decimal(row.get("baseline")), _decimal(row.get("target")))
         values.append(result)
-        graphs = sorted({s.graph for s in population})
-        used_graphs.update(graphs)
         if not _unchanged(store, result):
-            quads.extend(_observation(store, result, stamp, computation, now, graphs, graph))
+            quads.extend(_observation(store, result, stamp, computation, now, sorted(tally.graphs), graph))
     if quads:
         c = QuadWriter(computation, graph)
         c.a(YS.Computation, PROV.Activity)
         c.add(PROV.endedAtTime, typed(now))
-        for g in sorted(used_graphs):
+        for g in sorted(set().union(*(t.graphs for t in tallies))):
             c.link(PROV.used, g)
         store.append([*quads, *c])
     return values
@@ -165,35 +176,33 @@ def _indicators(store: GraphStore) -> list[dict[str, ox.NamedNode | ox.Literal |
         } ORDER BY ?code""")
 
 
+_FACTS = {getattr(YS, name).value: name for name in (
+    "serviceType", "area", "onSiteVisits", "oneWindow", "crossRegion", "electronicLicence", "onlineService",
+    "onlineDepth", "highFrequency")}
+
+
 def _service_items(store: GraphStore) -> Iterator[ServiceItem]:
-    """Every loaded service item with the facts the formulas use (index scans, one pass per property)."""
-    facts = {name: store.values(getattr(YS, name)) for name in (
-        "serviceType", "area", "onSiteVisits", "oneWindow", "crossRegion", "electronicLicence", "onlineService",
-        "onlineDepth", "highFrequency")}
-
-    def value(name: str, subject: str) -> str | None:
-        term = facts[name].get(subject)
-        return term.value if term is not None else None
-
+    """Every loaded service item with the facts the formulas use, one item at a time."""
     for quad in store.ox.quads_for_pattern(None, RDF_TYPE, CPSV.PublicService):
-        s = quad.subject.value
-        visits, depth = value("onSiteVisits", s), value("onlineDepth", s)
+        facts = {_FACTS[q.predicate.value]: q.object.value
+                 for q in store.ox.quads_for_pattern(quad.subject, None, None) if q.predicate.value in _FACTS}
+        visits, depth = facts.get("onSiteVisits"), facts.get("onlineDepth")
         yield ServiceItem(
-            graph=quad.graph_name.value, type=value("serviceType", s), area=value("area", s),
+            graph=quad.graph_name.value, type=facts.get("serviceType"), area=facts.get("area"),
             visits=int(visits) if visits is not None else None,
-            one_window=value("oneWindow", s) == "true", cross_region=value("crossRegion", s) == "true",
-            electronic_licence=value("electronicLicence", s) == "true", online=value("onlineService", s) == "true",
+            one_window=facts.get("oneWindow") == "true", cross_region=facts.get("crossRegion") == "true",
+            electronic_licence=facts.get("electronicLicence") == "true",
+            online=facts.get("onlineService") == "true",
             online_depth=int(depth) if depth is not None else None,
-            high_frequency=value("highFrequency", s) == "true")
+            high_frequency=facts.get("highFrequency") == "true")
 
 
-def _in_scope(store: GraphStore, items: list[ServiceItem], scope: ox.NamedNode | None) -> list[ServiceItem]:
-    """Items of the scope area and every area below it (or all items when the indicator names none)."""
+def _scope_areas(store: GraphStore, scope: ox.NamedNode | None) -> set[str] | None:
+    """The scope area and every area below it (None: the indicator counts all items)."""
     if scope is None:
-        return items
+        return None
     areas = {r["a"].value for r in store.select(f"SELECT ?a WHERE {{ ?a ys:parentArea* <{scope.value}> }}")}
-    areas.add(scope.value)
-    return [s for s in items if s.area in areas]
+    return areas | {scope.value}
 
 
 def _unchanged(store: GraphStore, value: IndicatorValue) -> bool:

@@ -61,26 +61,62 @@ class LinkReport:
 
 
 class _Index:
-    """Lookup of one target class's entities by identifier and label (``match_key``-normalised)."""
+    """Finds the entities of one class that a name, alias or code denotes.
 
-    def __init__(self, store: GraphStore, target: ox.NamedNode, areas: dict[str, str], skip: str) -> None:
-        self.by_key: dict[str, set[str]] = defaultdict(set)
-        self.areas = areas
-        members = {q.subject for q in store.ox.quads_for_pattern(None, RDF_TYPE, target)
-                   if not q.graph_name.value.startswith(skip)}
-        labels = _LABELS
-        for member in members:
-            for prop in labels:
-                for q in store.ox.quads_for_pattern(member, prop, None):
-                    self.by_key[match_key(q.object.value)].add(member.value)
+    Departments are few and named loosely (简称, spacing, full-width letters), so they are matched through
+    an in-memory index of ``match_key``-normalised labels. Systems and datasets can be hundreds of
+    thousands; they are matched by exact lookups in the store's object index (both sides were cleaned by
+    the same normaliser), so memory does not grow with the graph.
+    """
+
+    def __init__(self, store: GraphStore, target: ox.NamedNode, skip: str, fuzzy: bool) -> None:
+        self.store, self.target, self.skip = store, target, skip
+        self.fuzzy: dict[str, set[str]] | None = None
+        self._exact_cache: dict[str, frozenset[str]] = {}
+        if fuzzy:
+            self.fuzzy = defaultdict(set)
+            for q in store.ox.quads_for_pattern(None, RDF_TYPE, target):
+                if q.graph_name.value.startswith(skip):
+                    continue
+                for prop in _LABELS:
+                    for label in store.ox.quads_for_pattern(q.subject, prop, None):
+                        self.fuzzy[match_key(label.object.value)].add(q.subject.value)
 
     def find(self, key: str, area: str | None) -> set[str]:
-        found = self.by_key.get(match_key(key), set())
+        """The entities ``key`` names; where several do, those in ``area`` if any."""
+        found = set(self.fuzzy.get(match_key(key), ())) if self.fuzzy is not None else set(self._exact(key))
         if len(found) > 1 and area:
-            local = {t for t in found if self.areas.get(t) == area}
+            local = {t for t in found if _area(self.store, ox.NamedNode(t)) == area}
             if local:
                 return local
         return found
+
+    def _exact(self, key: str) -> frozenset[str]:
+        found = self._exact_cache.get(key)
+        if found is None:
+            if len(self._exact_cache) > 100_000:
+                self._exact_cache.clear()
+            found = self._exact_cache[key] = frozenset(
+                q.subject.value
+                for literal in (ox.Literal(key), ox.Literal(key, language="zh"))
+                for prop in _LABELS
+                for q in self.store.ox.quads_for_pattern(None, prop, literal)
+                if not q.graph_name.value.startswith(self.skip) and self._is_target(q.subject))
+        return found
+
+    def _is_target(self, subject: ox.NamedNode) -> bool:
+        return any(not q.graph_name.value.startswith(self.skip)
+                   for q in self.store.ox.quads_for_pattern(subject, RDF_TYPE, self.target))
+
+
+def _area(store: GraphStore, subject: ox.NamedNode) -> str | None:
+    return next((q.object.value for q in store.ox.quads_for_pattern(subject, YS.area, None)), None)
+
+
+def _code(store: GraphStore, subject: ox.NamedNode, prop: ox.NamedNode | None) -> str | None:
+    if prop is None:
+        return None
+    return next((q.object.value for q in store.ox.quads_for_pattern(subject, prop, None)), None)
 
 
 def resolve_links(store: GraphStore, run_id: int | str) -> LinkReport:
@@ -88,8 +124,7 @@ def resolve_links(store: GraphStore, run_id: int | str) -> LinkReport:
     report = LinkReport()
     graph = store.minter.links_graph
     version = f"{graph}/run/{run_id}"
-    quads = list(_resolve_all(store, report, graph, ox.NamedNode(version)))
-    store.replace(graph, version, quads)
+    store.replace(graph, version, _resolve_all(store, report, graph, ox.NamedNode(version)))
     return report
 
 
@@ -97,31 +132,29 @@ def _resolve_all(store: GraphStore, report: LinkReport, links_graph: str,
                  version: ox.NamedNode) -> Iterator[ox.Quad]:
     indexes: dict[ox.NamedNode, _Index] = {}
     provisional: dict[str, tuple[str, str | None]] = {}
-    areas = {s: o.value for s, o in store.values(YS.area).items()}
     for ref in REFERENCES:
-        refs = [(q.subject, q.object.value) for q in store.ox.quads_for_pattern(None, ref.name, None)]
-        if not refs:
-            continue
-        index = indexes.get(ref.target) or indexes.setdefault(
-            ref.target, _Index(store, ref.target, areas, links_graph))
-        codes = {s: o.value for s, o in store.values(ref.code).items()} if ref.code else {}
-        link = ref.link
-        for subject, name in refs:
-            area = areas.get(subject.value)
-            code = codes.get(subject.value)
+        for quad in store.ox.quads_for_pattern(None, ref.name, None):
+            if quad.graph_name.value.startswith(links_graph):
+                continue
+            if ref.target not in indexes:
+                indexes[ref.target] = _Index(store, ref.target, links_graph, fuzzy=ref.provisional)
+            index = indexes[ref.target]
+            subject, name = quad.subject, quad.object.value
+            area = _area(store, subject)
+            code = _code(store, subject, ref.code)
             targets = index.find(code, None) if code else set()
             if len(targets) != 1:
                 targets = index.find(name, area)
             if len(targets) == 1:
                 report.resolved[ref.label] += 1
-                yield ox.Quad(subject, link, ox.NamedNode(next(iter(targets))), version)
+                yield ox.Quad(subject, ref.link, ox.NamedNode(next(iter(targets))), version)
             elif len(targets) > 1:
                 report.ambiguous[ref.label][name] += 1
             elif ref.provisional:
                 iri = store.minter.department(name=name)
                 provisional.setdefault(iri, (name, area))
                 report.provisional[name] += 1
-                yield ox.Quad(subject, link, ox.NamedNode(iri), version)
+                yield ox.Quad(subject, ref.link, ox.NamedNode(iri), version)
             else:
                 report.unresolved[ref.label][name] += 1
     for iri, (name, area) in provisional.items():

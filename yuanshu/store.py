@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import IO
 
@@ -21,6 +22,9 @@ from ontology.namespaces import PREFIXES, YS
 
 CURRENT_GRAPH = ox.NamedNode(str(YS.currentGraph))
 SHA256 = ox.NamedNode(str(YS.sha256))
+# quads per bulk write: Oxigraph's bulk loader buffers a whole call in memory, so a file is written in
+# batches of this size to keep memory flat however large the file (measured in docs/benchmarks.md)
+BULK_BATCH = 200_000
 
 EXPORT_FORMATS: dict[str, ox.RdfFormat] = {
     "ttl": ox.RdfFormat.TURTLE,
@@ -113,13 +117,10 @@ class GraphStore:
     def write_version(self, version: str, quads: Iterable[ox.Quad]) -> int:
         """Stream quads (all in graph ``version``) into a not-yet-current version; returns how many."""
         count = 0
-
-        def counted() -> Iterator[ox.Quad]:
-            nonlocal count
-            for count, quad in enumerate(quads, 1):  # noqa: B007 - the count is read after the loop
-                yield quad
-
-        self.ox.bulk_extend(counted())
+        stream = iter(quads)
+        while batch := list(islice(stream, BULK_BATCH)):
+            self.ox.bulk_extend(batch)
+            count += len(batch)
         return count
 
     def publish(self, graph: str, version: str, *, sha256: str | None = None,

@@ -126,7 +126,8 @@ def build(record: Record, ctx: LoadContext) -> Iterator[ox.Quad]:
     w.link(YS.area, ctx.area(record["area"]))
     w.link(YS.resourceCategory, record["category"])
     _themes(w, record)
-    open_type, sharing_from_open = record["open_type"] or (None, None)
+    # a resource whose openness is not stated is not open: 开放类型 defaults to 不予开放
+    open_type, sharing_from_open = record["open_type"] or (CODE["open-type-closed"], None)
     w.link(DCT.accessRights, open_type)
     w.link(YS.sharingType, record["sharing_type"] or sharing_from_open)
     for key, prop in (("sharing_condition", YS.sharingCondition), ("open_condition", YS.openCondition)):
