@@ -18,14 +18,14 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pyoxigraph as ox
 
-from loaders.triples import CPSV, DQV, PROV, RDF_TYPE, YS, QuadWriter, typed
+from loaders.triples import DQV, PROV, YS, QuadWriter, typed
 from ontology.namespaces import CODE
 from yuanshu.store import GraphStore
 
 
 @dataclass(frozen=True)
 class ServiceItem:
-    """The facts of one loaded service item that the formulas can count."""
+    """The facts of loaded service items that the formulas can count (one combination of them)."""
 
     graph: str
     type: str | None
@@ -131,7 +131,8 @@ class _Tally:
 def compute_indicators(store: GraphStore, now: datetime | None = None) -> list[IndicatorValue]:
     """Evaluate every computable indicator; store a new observation where the value or its inputs changed.
 
-    The service items are streamed once for all indicators, so memory does not grow with their number.
+    The store groups the service items by the facts the formulas use, so Python sees each combination of
+    facts once with its count: memory and time in Python do not grow with the number of items.
     """
     now = now or datetime.now(UTC)
     stamp = now.strftime("%Y%m%dT%H%M%S%fZ")
@@ -140,12 +141,12 @@ def compute_indicators(store: GraphStore, now: datetime | None = None) -> list[I
     rows = [(row, formula) for row in _indicators(store) if (formula := parse_formula(row["formula"].value))]
     scopes = [_scope_areas(store, row.get("scope")) for row, _ in rows]
     tallies = [_Tally() for _ in rows]
-    for item in _service_items(store) if rows else ():
+    for item, n in _service_items(store) if rows else ():
         for (_, formula), scope, tally in zip(rows, scopes, tallies, strict=True):
             if (scope is None or item.area in scope) and all(test(item) for _, test in formula.population):
-                tally.population += 1
+                tally.population += n
                 tally.graphs.add(item.graph)
-                tally.counted += all(test(item) for _, test in formula.subset)
+                tally.counted += n if all(test(item) for _, test in formula.subset) else 0
     values: list[IndicatorValue] = []
     quads: list[ox.Quad] = []
     for (row, _), tally in zip(rows, tallies, strict=True):
@@ -176,25 +177,27 @@ def _indicators(store: GraphStore) -> list[dict[str, ox.NamedNode | ox.Literal |
         } ORDER BY ?code""")
 
 
-_FACTS = {getattr(YS, name).value: name for name in (
-    "serviceType", "area", "onSiteVisits", "oneWindow", "crossRegion", "electronicLicence", "onlineService",
-    "onlineDepth", "highFrequency")}
+_FACTS = ("serviceType", "area", "onSiteVisits", "oneWindow", "crossRegion", "electronicLicence", "onlineService",
+          "onlineDepth", "highFrequency")
+_SERVICE_FACTS = f"""
+    SELECT ?g {" ".join("?" + f for f in _FACTS)} (COUNT(?s) AS ?n) WHERE {{
+      GRAPH ?g {{ ?s a cpsv:PublicService }}
+      {" ".join(f"OPTIONAL {{ ?s ys:{f} ?{f} }}" for f in _FACTS)}
+    }} GROUP BY ?g {" ".join("?" + f for f in _FACTS)}"""
 
 
-def _service_items(store: GraphStore) -> Iterator[ServiceItem]:
-    """Every loaded service item with the facts the formulas use, one item at a time."""
-    for quad in store.ox.quads_for_pattern(None, RDF_TYPE, CPSV.PublicService):
-        facts = {_FACTS[q.predicate.value]: q.object.value
-                 for q in store.ox.quads_for_pattern(quad.subject, None, None) if q.predicate.value in _FACTS}
-        visits, depth = facts.get("onSiteVisits"), facts.get("onlineDepth")
-        yield ServiceItem(
-            graph=quad.graph_name.value, type=facts.get("serviceType"), area=facts.get("area"),
+def _service_items(store: GraphStore) -> Iterator[tuple[ServiceItem, int]]:
+    """Each combination of the facts the formulas use, with how many loaded service items have it."""
+    for row in store.query(_SERVICE_FACTS):
+        facts = {f: row[f].value if row[f] is not None else None for f in _FACTS}
+        visits, depth = facts["onSiteVisits"], facts["onlineDepth"]
+        item = ServiceItem(
+            graph=row["g"].value, type=facts["serviceType"], area=facts["area"],
             visits=int(visits) if visits is not None else None,
-            one_window=facts.get("oneWindow") == "true", cross_region=facts.get("crossRegion") == "true",
-            electronic_licence=facts.get("electronicLicence") == "true",
-            online=facts.get("onlineService") == "true",
-            online_depth=int(depth) if depth is not None else None,
-            high_frequency=facts.get("highFrequency") == "true")
+            one_window=facts["oneWindow"] == "true", cross_region=facts["crossRegion"] == "true",
+            electronic_licence=facts["electronicLicence"] == "true", online=facts["onlineService"] == "true",
+            online_depth=int(depth) if depth is not None else None, high_frequency=facts["highFrequency"] == "true")
+        yield item, int(row["n"].value)
 
 
 def _scope_areas(store: GraphStore, scope: ox.NamedNode | None) -> set[str] | None:

@@ -82,11 +82,14 @@ class _Index:
                     for label in store.ox.quads_for_pattern(q.subject, prop, None):
                         self.fuzzy[match_key(label.object.value)].add(q.subject.value)
 
-    def find(self, key: str, area: str | None) -> set[str]:
-        """The entities ``key`` names; where several do, those in ``area`` if any."""
-        found = set(self.fuzzy.get(match_key(key), ())) if self.fuzzy is not None else set(self._exact(key))
+    def find(self, key: str) -> set[str]:
+        """The entities ``key`` names (an identifier, a name or an alias)."""
+        return set(self.fuzzy.get(match_key(key), ())) if self.fuzzy is not None else set(self._exact(key))
+
+    def in_area(self, found: set[str], area: str | None) -> set[str]:
+        """Of several candidates, those in the referrer's area (all of them if none is)."""
         if len(found) > 1 and area:
-            local = {t for t in found if _area(self.store, ox.NamedNode(t)) == area}
+            local = {t for t in found if _value(self.store, ox.NamedNode(t), YS.area) == area}
             if local:
                 return local
         return found
@@ -96,27 +99,20 @@ class _Index:
         if found is None:
             if len(self._exact_cache) > 100_000:
                 self._exact_cache.clear()
-            found = self._exact_cache[key] = frozenset(
-                q.subject.value
-                for literal in (ox.Literal(key), ox.Literal(key, language="zh"))
-                for prop in _LABELS
-                for q in self.store.ox.quads_for_pattern(None, prop, literal)
-                if not q.graph_name.value.startswith(self.skip) and self._is_target(q.subject))
+            found = frozenset()
+            for prop, literal in ((DCT.identifier, ox.Literal(key)), (DCT.title, ox.Literal(key, language="zh")),
+                                  (SKOS.prefLabel, ox.Literal(key, language="zh")),
+                                  (SKOS.altLabel, ox.Literal(key, language="zh"))):
+                found = frozenset(q.subject.value for q in self.store.ox.quads_for_pattern(None, prop, literal)
+                                  if not q.graph_name.value.startswith(self.skip) and self._is_target(q.subject))
+                if found:
+                    break
+            self._exact_cache[key] = found
         return found
 
     def _is_target(self, subject: ox.NamedNode) -> bool:
         return any(not q.graph_name.value.startswith(self.skip)
                    for q in self.store.ox.quads_for_pattern(subject, RDF_TYPE, self.target))
-
-
-def _area(store: GraphStore, subject: ox.NamedNode) -> str | None:
-    return next((q.object.value for q in store.ox.quads_for_pattern(subject, YS.area, None)), None)
-
-
-def _code(store: GraphStore, subject: ox.NamedNode, prop: ox.NamedNode | None) -> str | None:
-    if prop is None:
-        return None
-    return next((q.object.value for q in store.ox.quads_for_pattern(subject, prop, None)), None)
 
 
 def resolve_links(store: GraphStore, run_id: int | str) -> LinkReport:
@@ -130,21 +126,28 @@ def resolve_links(store: GraphStore, run_id: int | str) -> LinkReport:
 
 def _resolve_all(store: GraphStore, report: LinkReport, links_graph: str,
                  version: ox.NamedNode) -> Iterator[ox.Quad]:
-    indexes: dict[ox.NamedNode, _Index] = {}
+    """Stream every reference once; each distinct (name, code) is looked up once and remembered.
+
+    Memory grows with the number of distinct names, not with the number of references.
+    """
     provisional: dict[str, tuple[str, str | None]] = {}
     for ref in REFERENCES:
+        index: _Index | None = None
+        decided: dict[tuple[str, str | None], set[str]] = {}
         for quad in store.ox.quads_for_pattern(None, ref.name, None):
-            if quad.graph_name.value.startswith(links_graph):
-                continue
-            if ref.target not in indexes:
-                indexes[ref.target] = _Index(store, ref.target, links_graph, fuzzy=ref.provisional)
-            index = indexes[ref.target]
+            index = index or _Index(store, ref.target, links_graph, fuzzy=ref.provisional)
             subject, name = quad.subject, quad.object.value
-            area = _area(store, subject)
-            code = _code(store, subject, ref.code)
-            targets = index.find(code, None) if code else set()
-            if len(targets) != 1:
-                targets = index.find(name, area)
+            code = _value(store, subject, ref.code) if ref.code else None
+            targets = decided.get((name, code))
+            if targets is None:
+                targets = index.find(code) if code else set()
+                if len(targets) != 1:
+                    targets = index.find(name)
+                decided[(name, code)] = targets
+            area = None
+            if len(targets) > 1:
+                area = _value(store, subject, YS.area)
+                targets = index.in_area(targets, area)
             if len(targets) == 1:
                 report.resolved[ref.label] += 1
                 yield ox.Quad(subject, ref.link, ox.NamedNode(next(iter(targets))), version)
@@ -152,13 +155,18 @@ def _resolve_all(store: GraphStore, report: LinkReport, links_graph: str,
                 report.ambiguous[ref.label][name] += 1
             elif ref.provisional:
                 iri = store.minter.department(name=name)
-                provisional.setdefault(iri, (name, area))
+                if iri not in provisional:
+                    provisional[iri] = (name, area or _value(store, subject, YS.area))
                 report.provisional[name] += 1
                 yield ox.Quad(subject, ref.link, ox.NamedNode(iri), version)
             else:
                 report.unresolved[ref.label][name] += 1
     for iri, (name, area) in provisional.items():
         yield from _provisional_department(iri, name, area, version)
+
+
+def _value(store: GraphStore, subject: ox.NamedNode, prop: ox.NamedNode) -> str | None:
+    return next((q.object.value for q in store.ox.quads_for_pattern(subject, prop, None)), None)
 
 
 def _provisional_department(iri: str, name: str, area: str | None, graph: ox.NamedNode) -> Iterator[ox.Quad]:
