@@ -7,7 +7,7 @@ variants real files use), a parser and whether the column is required. :func:`pa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -141,9 +141,3 @@ def _parse(column: Column, raw: Any) -> Any:
 def _show(raw: Any) -> str:
     return str(raw)[:200]
 
-
-def iter_columns(kinds: Iterable[SourceKind]) -> Iterator[str]:
-    """Every header and alias of the given kinds (for header-row detection)."""
-    for kind in kinds:
-        for column in kind.columns:
-            yield from column.names

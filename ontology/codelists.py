@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, SKOS
+from rdflib.namespace import SKOS
 
 from ontology import CODELISTS_FILE
 from ontology.namespaces import CODE
@@ -69,9 +69,3 @@ def code_list(name: str) -> CodeList:
             codes.notations[match_key(str(notation))] = concept
     return codes
 
-
-def code_list_names() -> list[str]:
-    """Names of all code lists defined in ``codelists.ttl``."""
-    graph = _graph()
-    schemes = graph.subjects(RDF.type, SKOS.ConceptScheme)
-    return sorted(str(s).removeprefix(str(CODE)) for s in schemes)

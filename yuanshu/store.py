@@ -99,10 +99,6 @@ class GraphStore:
         graphs = {q.subject.value for q in self.ox.quads_for_pattern(None, CURRENT_GRAPH, None, self._registry)}
         return [v for g in sorted(graphs) if (v := self.current(g)) is not None]
 
-    def values(self, predicate: ox.NamedNode) -> dict[str, ox.NamedNode | ox.Literal | ox.BlankNode]:
-        """Subject IRI → object of a single-valued property over all graphs (an index scan, no SPARQL)."""
-        return {q.subject.value: q.object for q in self.ox.quads_for_pattern(None, predicate, None)}
-
     def graph_size(self, graph: str) -> int:
         return sum(1 for _ in self.ox.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
 
@@ -149,13 +145,6 @@ class GraphStore:
             raise
         self.publish(graph, version, **kwargs)  # type: ignore[arg-type]
         return count
-
-    def retire(self, graph: str) -> None:
-        """Remove a graph and its registry entry (e.g. a source file withdrawn)."""
-        previous = self.current(graph)
-        self.ox.update(f"DELETE WHERE {{ GRAPH {self._registry} {{ <{graph}> ?p ?o }} }}")
-        if previous is not None:
-            self.ox.remove_graph(ox.NamedNode(previous.version))
 
     def discard(self, version: str) -> None:
         """Drop a version graph that was never published."""
