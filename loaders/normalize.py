@@ -56,7 +56,7 @@ _FALSE = frozenset({"否", "n", "no", "false", "f", "0", "无", "×", "✗", "�
 _NUMBER = re.compile(r"([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(.*)")
 
 _LIST_SEPARATORS = re.compile(r"[、;；，,|｜\r\n]+")
-_QUOTES = " \t'\"“”‘’`"
+_QUOTE_PAIRS = {"'": "'", '"': '"', "`": "`", "“": "”", "‘": "’"}
 
 
 def cell_text(value: object) -> str:
@@ -148,8 +148,17 @@ def split_list(value: object) -> list[str]:
         if len(text) >= 2 and text[0] in "[［" and text[-1] in "]］":
             text = text[1:-1]
         parts = _LIST_SEPARATORS.split(text)
-    items = (clean_text(part.strip(_QUOTES) if isinstance(part, str) else part) for part in parts)
+    items = (clean_text(_unquote(part) if isinstance(part, str) else part) for part in parts)
     return list(dict.fromkeys(item for item in items if item is not None))
+
+
+def _unquote(item: str) -> str:
+    """An item without the quotes that wrap it whole ('api', “公积金”), keeping quotes inside a name
+    (“粤政易”移动办公平台 stays as it is)."""
+    item = item.strip()
+    if len(item) >= 2 and _QUOTE_PAIRS.get(item[0]) == item[-1] and item[0] not in item[1:-1]:
+        return item[1:-1].strip()
+    return item
 
 
 def parse_year(value: object) -> int:

@@ -90,6 +90,8 @@ def test_indicators_and_links(demo: tuple[Runtime, LoadReport, list[Path]]) -> N
     assert count(runtime, "?x a cpsv:PublicService FILTER NOT EXISTS { ?x cv:hasCompetentAuthority ?p }") == 0
     assert count(runtime, "?x a ys:InformationSystem FILTER NOT EXISTS { ?x ys:operatedBy ?p }") == 0
     assert report.links is not None and report.links.provisional, "the demo names a few unregistered units"
+    assert not report.links.unresolved and not report.links.ambiguous, (report.links.unresolved,
+                                                                        report.links.ambiguous)
     assert count(runtime, "?x ys:sourceSystem ?s") > 1000
     assert count(runtime, "?x ys:usesDataset ?d") > 1000
     # 一数一源: the same concept collected by datasets of different departments

@@ -244,3 +244,8 @@ def test_parse_year(raw: object) -> None:
 def test_parse_year_rejects(raw: object, reason: str) -> None:
     with pytest.raises(ValueError, match=reason):
         parse_year(raw)
+
+
+def test_split_list_keeps_quotes_that_are_part_of_a_name() -> None:
+    assert split_list("“粤政易”移动办公平台、广东政务服务网") == ["“粤政易”移动办公平台", "广东政务服务网"]
+    assert split_list("“公积金”、'api'") == ["公积金", "api"]
