@@ -123,16 +123,10 @@ class Loader:
             result.status = RunStatus.failed
             result.errors.append(RowError(exc.file, exc.row, exc.column, exc.reason))
             result.message = str(exc)
-        except Exception as exc:
+        except BaseException as exc:  # not bad input: record the run as failed, then let it propagate
             self.store.discard(version)
             result.status = RunStatus.failed
-            result.message = f"{path.name}：加载失败 / load failed: {exc}"
-            self._finish_run(run.id, result, started)
-            raise
-        except BaseException:
-            self.store.discard(version)
-            result.status = RunStatus.failed
-            result.message = "加载被中断 / interrupted"
+            result.message = f"{path.name}：加载失败 / load failed: {exc!r}"
             self._finish_run(run.id, result, started)
             raise
         self._finish_run(run.id, result, started)

@@ -125,12 +125,10 @@ def _print_links(report: LoadReport) -> None:
         names = "、".join(f"{n}({c})" for n, c in links.provisional.most_common(20))
         console.print(f"[yellow]临时部门（名录中未找到，待核实）/ provisional departments: {len(links.provisional)}[/] "
                       f"{names}")
-    for label, names in {**links.unresolved}.items():
-        console.print(f"[yellow]未解析的{label} / unresolved: {sum(names.values())}[/] "
-                      + "、".join(n for n, _ in names.most_common(10)))
-    for label, names in links.ambiguous.items():
-        console.print(f"[yellow]有歧义的{label} / ambiguous: {sum(names.values())}[/] "
-                      + "、".join(n for n, _ in names.most_common(10)))
+    for kind, found in (("未解析 / unresolved", links.unresolved), ("有歧义 / ambiguous", links.ambiguous)):
+        for label, names in found.items():
+            console.print(f"[yellow]{label} {kind}: {sum(names.values())}[/] "
+                          + "、".join(n for n, _ in names.most_common(10)))
 
 
 @app.command()
