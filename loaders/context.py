@@ -11,6 +11,7 @@ from loaders.areas import canonical_area
 from loaders.columns import Record
 from loaders.triples import DCT, RDF, RDFS, SKOS, YS, QuadWriter, text
 from ontology.iri import IriMinter
+from yuanshu.visibility import Audience
 
 
 class RowProblem(ValueError):
@@ -30,6 +31,8 @@ class LoadContext:
     graph: ox.NamedNode
     pending: list[ox.Quad] = field(default_factory=list)
     concepts: dict[str, str] = field(default_factory=dict)  # data-element name → concept IRI
+    concept_audiences: set[tuple[str, str]] = field(default_factory=set)  # (concept IRI, audience) declared
+    dataset_audiences: dict[str, str] = field(default_factory=dict)  # 信息资源代码 → metadata audience
     _areas: dict[str, str] = field(default_factory=dict)
     _extra: dict[str, ox.NamedNode] = field(default_factory=dict)
 
@@ -47,6 +50,7 @@ class LoadContext:
             iri = self._areas[name] = self.minter.area(canonical)
             w = self.writer(iri)
             w.a(YS.AdministrativeArea, DCT.Location)
+            w.audience(Audience.PUBLIC)
             w.add(SKOS.prefLabel, text(canonical))
             self.pending.extend(w)
         return iri

@@ -21,6 +21,7 @@ import pyoxigraph as ox
 from loaders.triples import DQV, PROV, YS, QuadWriter, typed
 from ontology.namespaces import CODE
 from yuanshu.store import GraphStore
+from yuanshu.visibility import Audience
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,7 @@ def compute_indicators(store: GraphStore, now: datetime | None = None) -> list[I
     if quads:
         c = QuadWriter(computation, graph)
         c.a(YS.Computation, PROV.Activity)
+        c.audience(Audience.PUBLIC)
         c.add(PROV.endedAtTime, typed(now))
         for g in sorted(set().union(*(t.graphs for t in tallies))):
             c.link(PROV.used, g)
@@ -222,6 +224,7 @@ def _observation(store: GraphStore, value: IndicatorValue, stamp: str, computati
                  graphs: list[str], graph: ox.NamedNode) -> list[ox.Quad]:
     w = QuadWriter(store.minter.observation(value.code, stamp), graph)
     w.a(YS.IndicatorObservation, DQV.QualityMeasurement)
+    w.audience(Audience.PUBLIC)
     w.link(DQV.isMeasurementOf, value.indicator)
     w.add(DQV.value, typed(value.value))
     w.add(YS.numerator, typed(value.numerator))

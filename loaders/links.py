@@ -19,6 +19,7 @@ import pyoxigraph as ox
 from loaders.triples import CV, DCAT, DCT, ORG, PROV, RDF_TYPE, SKOS, YS, QuadWriter, text, typed
 from ontology.codelists import match_key
 from yuanshu.store import GraphStore
+from yuanshu.visibility import Audience
 
 
 @dataclass(frozen=True)
@@ -173,6 +174,7 @@ def _provisional_department(iri: str, name: str, area: str | None, graph: ox.Nam
     """A department named in a file but absent from the registry, flagged for review."""
     w = QuadWriter(iri, graph)
     w.a(ORG.Organization)
+    w.audience(Audience.PUBLIC)
     w.add(SKOS.prefLabel, text(name))
     w.add(YS.provisional, typed(True))
     w.link(YS.area, area)

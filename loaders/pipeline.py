@@ -28,6 +28,7 @@ from loaders.reading import Table, read_tables
 from loaders.triples import DCT, PROV, YS, QuadWriter, plain, text, typed
 from yuanshu.db import LoadRun, RejectedRow, RunStatus, utcnow
 from yuanshu.store import GraphStore
+from yuanshu.visibility import Audience
 
 ProgressCallback = Callable[[int], None]
 
@@ -223,10 +224,12 @@ class Loader:
         graph = ox.NamedNode(minter.provenance_graph)
         source = QuadWriter(minter.source_file(sha), graph)
         source.a(YS.SourceFile, PROV.Entity)
+        source.audience(Audience.STAFF)
         source.add(DCT.title, text(path.name))
         source.add(YS.sha256, plain(sha))
         run = QuadWriter(minter.load_run(run_id), graph)
         run.a(YS.LoadRun, PROV.Activity)
+        run.audience(Audience.STAFF)
         run.add(PROV.startedAtTime, typed(started))
         run.add(PROV.endedAtTime, typed(ended))
         run.link(PROV.used, source.subject.value)

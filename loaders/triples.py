@@ -58,6 +58,7 @@ RDFS = OxNamespace(ns.RDFS)
 SKOS = OxNamespace(ns.SKOS)
 YS = OxNamespace(ns.YS)
 RDF_TYPE = RDF.type
+_AUDIENCE = YS.audience
 
 
 @lru_cache(maxsize=4096)
@@ -95,6 +96,11 @@ def year(value: int) -> ox.Literal:
     return ox.Literal(f"{value:04d}", datatype=_XSD_GYEAR)
 
 
+@lru_cache(maxsize=8)
+def _audience_node(audience: str) -> ox.NamedNode:
+    return ox.NamedNode(audience)
+
+
 class QuadWriter:
     """The quads of one entity in one graph: ``w = QuadWriter(iri, graph); w.add(p, o); yield from w``."""
 
@@ -119,6 +125,10 @@ class QuadWriter:
         """One language-tagged literal per value."""
         for value in values or ():
             self.add(predicate, text(value, lang))
+
+    def audience(self, audience: str) -> None:
+        """Who may see this entity (``ys:audience``; the rule is in yuanshu/visibility.py)."""
+        self.quads.append(ox.Quad(self.subject, _AUDIENCE, _audience_node(audience), self.graph))
 
     def a(self, *classes: ox.NamedNode) -> None:
         for cls in classes:

@@ -53,6 +53,7 @@ class YS(DefinedNamespace):
     publisherCode: object
     resourceCategory: object
     sharingType: object
+    audience: object
     sharingCondition: object
     sharingMethod: object
     openCondition: object

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import csv
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 
 from yuanshu.config import Settings
@@ -60,3 +68,67 @@ DEPARTMENT_ROWS = [
     ["河源市市场监督管理局", "11441600007000002X", "市直", "市市场监管局", ""],
     ["河源市社会福利院", "12441600007000003X", "市直", "", "河源市民政局"],
 ]
+
+
+# ------------------------------------------------------------------------------------ real servers
+ADMIN_TOKEN = "test-admin-token"
+STAFF_TOKEN = "test-staff-token"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    """A real ``yuanshu`` server process on loopback."""
+
+    url: str
+    home: Path
+    process: subprocess.Popen[bytes]
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=20)
+
+
+def start_server(home: Path, command: list[str], *, timeout: float = 600, **env: str) -> Server:
+    """Run ``python -m yuanshu.cli <command> --port P`` with ``YUANSHU_HOME=home`` until /api/health answers."""
+    port = free_port()
+    environment = {**os.environ, "YUANSHU_HOME": str(home), **env}
+    log = (home.parent / f"server-{port}.log").open("wb")
+    proc = subprocess.Popen([sys.executable, "-m", "yuanshu.cli", *command, "--port", str(port)], env=environment,
+                            stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError((home.parent / f"server-{port}.log").read_text(errors="replace")[-4000:])
+        try:
+            if httpx.get(f"{url}/api/health", timeout=1).status_code == 200:
+                return Server(url, home, proc)
+        except httpx.TransportError:
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError(f"server did not start within {timeout}s")
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """``yuanshu demo`` (scale 1: generate, load, index, serve) on loopback, shared by the API tests.
+
+    Requests are anonymous unless they send ``Authorization: Bearer`` :data:`ADMIN_TOKEN` (an administrator)
+    or :data:`STAFF_TOKEN` (staff of 河源市政务服务数据管理局).
+    """
+    home = tmp_path_factory.mktemp("demo-server") / "data"
+    tokens = {ADMIN_TOKEN: "admin", STAFF_TOKEN: "staff:"}
+    server = start_server(home, ["demo"], YUANSHU_API_TOKENS=json.dumps(tokens))
+    yield server
+    server.stop()
+
+
+def auth(token: str) -> dict[str, str]:
+    """The headers of a request made with a bearer token."""
+    return {"Authorization": f"Bearer {token}"}

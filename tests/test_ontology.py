@@ -156,7 +156,7 @@ def test_reference_literals_point_to_the_link_they_resolve_to(vocabulary: Graph)
 
 def test_coded_properties_name_an_existing_scheme(vocabulary: Graph, codelists: Graph) -> None:
     coded = [p for p in vocabulary.subjects(RDFS.range, SKOS.Concept) if p != YS.concept]
-    assert len(coded) == 9
+    assert len(coded) == 10
     for prop in coded:
         schemes = [s for s in vocabulary.objects(prop, RDFS.seeAlso) if s.startswith(str(CODE))]
         assert len(schemes) == 1 and (schemes[0], RDF.type, SKOS.ConceptScheme) in codelists, prop

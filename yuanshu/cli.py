@@ -80,7 +80,7 @@ def load_with_progress(runtime: Runtime, files: list[Path], *, kind: str | None 
             task = progress.add_task(path.name, total=None)
             return lambda n: progress.advance(task, n)
 
-        return runtime.loader().load(files, kind=kind, strict=strict, progress=track)
+        return runtime.load(files, kind=kind, strict=strict, progress=track)
 
 
 def print_report(report: LoadReport, *, show: int = 20) -> None:

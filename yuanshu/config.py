@@ -29,6 +29,12 @@ class Settings(BaseSettings):
     store_path: Path | None = Field(None, description="Oxigraph store directory; default <home>/store")
     host: str = "127.0.0.1"
     port: int = 8000
+    api_tokens: dict[str, str] = Field(
+        default_factory=dict,
+        description="bearer token → identity: 'admin' or 'staff:<department IRI>' (until real authentication)")
+    sparql_timeout: float = Field(10.0, description="SPARQL 查询时限（秒） / time limit of one SPARQL query, seconds")
+    graphql_max_depth: int = Field(12, description="GraphQL 查询最大深度 / maximum query depth")
+    graphql_max_cost: int = Field(20000, description="GraphQL 查询最大代价 / maximum estimated query cost")
 
     @classmethod
     def settings_customise_sources(

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 import pyoxigraph as ox
 from sqlalchemy.orm import Session, sessionmaker
 
-from loaders.pipeline import Loader
+from loaders.pipeline import Loader, LoadReport
 from ontology import AREAS_FILE, CODELISTS_FILE, VOCABULARY_FILE
 from ontology.iri import IriMinter
 from yuanshu.config import Settings, get_settings
 from yuanshu.db import open_database
+from yuanshu.published import PublishedView
 from yuanshu.store import GraphStore
 
 AREA_PLACEHOLDER = "urn:yuanshu:area:"
@@ -33,6 +36,7 @@ class Runtime:
     minter: IriMinter
     store: GraphStore
     sessions: sessionmaker[Session]
+    published: PublishedView
 
     @classmethod
     def open(cls, settings: Settings | None = None) -> Runtime:
@@ -43,8 +47,10 @@ class Runtime:
         store = GraphStore(settings.resolved_store_path, minter)
         store.recover()
         sessions = open_database(settings.resolved_database_url)
-        runtime = cls(settings, minter, store, sessions)
+        published = PublishedView(settings.home / "published", minter)
+        runtime = cls(settings, minter, store, sessions, published)
         runtime.load_reference_graphs()
+        runtime.refresh_derived()
         return runtime
 
     def load_reference_graphs(self) -> None:
@@ -74,5 +80,16 @@ class Runtime:
     def loader(self, agent: str = "yuanshu-cli") -> Loader:
         return Loader(self.store, self.sessions, agent=agent)
 
+    def load(self, paths: Sequence[Path], **options: Any) -> LoadReport:
+        """Load source files (see :meth:`Loader.load`), then bring everything derived from the graph up to date."""
+        report = self.loader().load(paths, **options)
+        self.refresh_derived()
+        return report
+
+    def refresh_derived(self) -> None:
+        """Rebuild what is derived from the graph where it is stale: the published view (public SPARQL)."""
+        self.published.refresh(self.store)
+
     def close(self) -> None:
         self.store.flush()
+        self.published.close()

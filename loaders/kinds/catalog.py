@@ -17,6 +17,7 @@ from loaders.normalize import clean_text, parse_date, parse_int
 from loaders.triples import DCAT, DCT, PROV, SKOS, YS, QuadWriter, plain, text, typed
 from ontology.codelists import code_list
 from ontology.namespaces import CODE, EU_FILE_TYPE
+from yuanshu.visibility import Audience, dataset_audiences
 
 _URL = re.compile(r"^https?://[^\s\"<>{}|\\^`]+$", re.IGNORECASE)
 _FILE_TYPES = {
@@ -114,8 +115,14 @@ def subject(record: Record, ctx: LoadContext) -> str:
 
 def build(record: Record, ctx: LoadContext) -> Iterator[ox.Quad]:
     code = dataset_code(record)
+    # a resource whose openness is not stated is not open: 开放类型 defaults to 不予开放
+    open_type, sharing_from_open = record["open_type"] or (CODE["open-type-closed"], None)
+    sharing_type = record["sharing_type"] or sharing_from_open
+    metadata_audience, data_audience = dataset_audiences(str(open_type), sharing_type and str(sharing_type))
+    ctx.dataset_audiences[code] = metadata_audience
     w = ctx.writer(ctx.minter.dataset(code))
     w.a(DCAT.Dataset)
+    w.audience(metadata_audience)
     w.add(DCT.identifier, plain(code))
     w.add(DCT.title, text(record["title"]))
     if record["description"]:
@@ -126,10 +133,8 @@ def build(record: Record, ctx: LoadContext) -> Iterator[ox.Quad]:
     w.link(YS.area, ctx.area(record["area"]))
     w.link(YS.resourceCategory, record["category"])
     _themes(w, record)
-    # a resource whose openness is not stated is not open: 开放类型 defaults to 不予开放
-    open_type, sharing_from_open = record["open_type"] or (CODE["open-type-closed"], None)
     w.link(DCT.accessRights, open_type)
-    w.link(YS.sharingType, record["sharing_type"] or sharing_from_open)
+    w.link(YS.sharingType, sharing_type)
     for key, prop in (("sharing_condition", YS.sharingCondition), ("open_condition", YS.openCondition)):
         if record[key]:
             w.add(prop, text(record[key]))
@@ -148,9 +153,9 @@ def build(record: Record, ctx: LoadContext) -> Iterator[ox.Quad]:
         w.link(DCAT.landingPage, record["url"])
     ctx.add_extras(w, record)
     yield from w
-    yield from _distributions(w.subject, code, record, ctx)
+    yield from _distributions(w.subject, code, record, ctx, data_audience)
     for name in record.get("elements", []):
-        yield from element_triples(ctx, code, name)
+        yield from element_triples(ctx, code, name, metadata_audience)
 
 
 def _themes(w: QuadWriter, record: Record) -> None:
@@ -169,13 +174,15 @@ def _themes(w: QuadWriter, record: Record) -> None:
             w.add(DCAT.keyword, text(keyword))
 
 
-def _distributions(dataset: ox.NamedNode, code: str, record: Record, ctx: LoadContext) -> Iterator[ox.Quad]:
+def _distributions(dataset: ox.NamedNode, code: str, record: Record, ctx: LoadContext,
+                   audience: Audience) -> Iterator[ox.Quad]:
     access = record["url"] or dataset.value
     for fmt in dict.fromkeys(record.get("formats", [])):
         if not fmt:
             continue
         d = ctx.writer(ctx.minter.distribution(code, fmt))
         d.a(DCAT.Distribution)
+        d.audience(audience)
         label = "API" if fmt in _API_NAMES else fmt.upper()
         d.add(DCT.title, text(label))
         file_type = _FILE_TYPES.get(fmt)
@@ -186,12 +193,22 @@ def _distributions(dataset: ox.NamedNode, code: str, record: Record, ctx: LoadCo
         yield from d
 
 
-def element_triples(ctx: LoadContext, dataset_code_: str, name: str) -> Iterator[ox.Quad]:
-    """A dataset's data element (信息项) and its link to the shared concept it records."""
+def element_triples(ctx: LoadContext, dataset_code_: str, name: str, audience: Audience) -> Iterator[ox.Quad]:
+    """A dataset's data element (信息项) and its link to the shared concept it records.
+
+    Elements are metadata: they have their dataset's audience, and a concept is visible to whoever may
+    see one of the elements that record it."""
     element = ctx.writer(ctx.minter.data_element(dataset_code_, name))
     element.a(YS.DataElement)
+    element.audience(audience)
     element.add(DCT.title, text(name))
-    element.link(YS.concept, concept_iri(ctx, name))
+    concept = concept_iri(ctx, name)
+    element.link(YS.concept, concept)
+    if (concept, audience) not in ctx.concept_audiences:
+        ctx.concept_audiences.add((concept, audience))
+        c = ctx.writer(concept)
+        c.audience(audience)
+        yield from c
     yield ox.Quad(ox.NamedNode(ctx.minter.dataset(dataset_code_)), YS.dataElement, element.subject, ctx.graph)
     yield from element
 

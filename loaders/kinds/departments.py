@@ -12,6 +12,7 @@ from loaders.columns import Column, Record, SourceKind
 from loaders.context import LoadContext, RowProblem
 from loaders.normalize import clean_text
 from loaders.triples import DCT, ORG, SKOS, YS, plain, text
+from yuanshu.visibility import Audience
 
 _CREDIT_CODE = re.compile(r"^[0-9A-HJ-NP-RTUW-Y]{2}\d{6}[0-9A-HJ-NP-RTUW-Y]{10}$")
 
@@ -46,6 +47,7 @@ def build(record: Record, ctx: LoadContext) -> Iterator[ox.Quad]:
     name = record["name"]
     w = ctx.writer(subject(record, ctx))
     w.a(ORG.Organization)
+    w.audience(Audience.PUBLIC)
     w.add(SKOS.prefLabel, text(name))
     w.texts(SKOS.altLabel, [a for a in record.get("aliases", []) if a != name])
     if record["code"]:

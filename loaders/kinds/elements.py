@@ -9,6 +9,7 @@ import pyoxigraph as ox
 from loaders.columns import Column, Record, SourceKind
 from loaders.context import LoadContext
 from loaders.kinds.catalog import element_triples
+from yuanshu.visibility import Audience
 
 COLUMNS = (
     Column("code", "信息资源代码", ("资源代码", "信息资源编码", "目录编码", "resource_code"), required=True),
@@ -22,7 +23,10 @@ def subject(record: Record, ctx: LoadContext) -> str:
 
 
 def build(record: Record, ctx: LoadContext) -> Iterator[ox.Quad]:
-    yield from element_triples(ctx, record["code"], record["name"])
+    # a 信息项 sheet beside its catalog sheet takes the dataset's audience; elements of a dataset not in
+    # this file stay hidden until that dataset's own file is loaded with them (fail closed)
+    audience = ctx.dataset_audiences.get(record["code"], Audience.OWNER)
+    yield from element_triples(ctx, record["code"], record["name"], audience)
     w = ctx.writer(subject(record, ctx))
     ctx.add_extras(w, record)  # 数据类型, 长度, 描述 … kept as properties of the element
     yield from w

@@ -11,6 +11,7 @@ from loaders.columns import Column, Record, SourceKind
 from loaders.context import LoadContext
 from loaders.normalize import parse_decimal, parse_year
 from loaders.triples import DCT, YS, plain, text, typed, year
+from yuanshu.visibility import Audience
 
 _UNIT_IN_NAME = re.compile(r"[（(]\s*([^（）()]{1,6})\s*[)）]\s*$")
 
@@ -36,6 +37,7 @@ def subject(record: Record, ctx: LoadContext) -> str:
 def build(record: Record, ctx: LoadContext) -> Iterator[ox.Quad]:
     w = ctx.writer(subject(record, ctx))
     w.a(YS.Indicator)
+    w.audience(Audience.PUBLIC)
     w.add(DCT.identifier, plain(record["code"]))
     w.add(DCT.title, text(record["name"]))
     unit = record["unit"] or _unit_from_name(record["name"])

@@ -13,6 +13,7 @@ from loaders.columns import Column, Record, SourceKind
 from loaders.context import LoadContext
 from loaders.normalize import clean_text, parse_bool, parse_int
 from loaders.triples import CPSV, DCT, YS, plain, text, typed
+from yuanshu.visibility import Audience
 
 _DEPTHS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _AREA_CODE = re.compile(r"^\d{12}$|^\d{6}$")
@@ -94,6 +95,7 @@ def build(record: Record, ctx: LoadContext) -> Iterator[ox.Quad]:
     parts = implementation_code_parts(code)
     w = ctx.writer(ctx.minter.service(code))
     w.a(CPSV.PublicService)
+    w.audience(Audience.PUBLIC)
     w.add(DCT.identifier, plain(code))
     w.add(DCT.title, text(record["title"]))
     basic = record["basic_code"] or parts.get("basic_code")

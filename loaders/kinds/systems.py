@@ -11,6 +11,7 @@ from loaders.columns import Column, Record, SourceKind
 from loaders.context import LoadContext
 from loaders.normalize import parse_bool, parse_decimal, parse_year
 from loaders.triples import DCT, YS, plain, text, typed, year
+from yuanshu.visibility import Audience
 
 COLUMNS = (
     Column("name", "系统名称", ("信息系统名称", "系统名", "system_name"), required=True),
@@ -39,6 +40,7 @@ def subject(record: Record, ctx: LoadContext) -> str:
 def build(record: Record, ctx: LoadContext) -> Iterator[ox.Quad]:
     w = ctx.writer(subject(record, ctx))
     w.a(YS.InformationSystem)
+    w.audience(Audience.STAFF)
     w.add(DCT.identifier, plain(record["code"] or record["name"]))
     w.add(DCT.title, text(record["name"]))
     if record["description"]:
