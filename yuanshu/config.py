@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
@@ -35,6 +36,11 @@ class Settings(BaseSettings):
     sparql_timeout: float = Field(10.0, description="SPARQL 查询时限（秒） / time limit of one SPARQL query, seconds")
     graphql_max_depth: int = Field(12, description="GraphQL 查询最大深度 / maximum query depth")
     graphql_max_cost: int = Field(20000, description="GraphQL 查询最大代价 / maximum estimated query cost")
+    search_backend: Literal["embedded", "elasticsearch"] = Field(
+        "embedded", description="搜索后端 / search backend: embedded (tantivy, no server) or elasticsearch")
+    search_index_path: Path | None = Field(None, description="嵌入式搜索索引目录; default <home>/search")
+    es_url: str | None = Field(None, description="Elasticsearch 地址 (YUANSHU_ES_URL), e.g. http://localhost:9200")
+    es_index: str = Field("yuanshu", description="Elasticsearch 索引别名 / index alias (versions: <alias>-v<n>)")
 
     @classmethod
     def settings_customise_sources(
@@ -59,6 +65,10 @@ class Settings(BaseSettings):
     @property
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.home / 'yuanshu.db'}"
+
+    @property
+    def resolved_search_index_path(self) -> Path:
+        return self.search_index_path or self.home / "search"
 
     @property
     def demo_dir(self) -> Path:
