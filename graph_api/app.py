@@ -11,7 +11,9 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import yuanshu
-from graph_api import PORTAL_DIR
+from graph_api import PORTAL_DIR, sparql
+from graph_api.identity import UnknownTokenError
+from graph_api.sparql_runner import SparqlRunner
 from yuanshu.runtime import Runtime
 
 
@@ -21,7 +23,10 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.runtime = runtime or Runtime.open()
+        app.state.sparql_runner = SparqlRunner(app.state.runtime.settings.sparql_timeout)
+        await app.state.sparql_runner.start()
         yield
+        app.state.sparql_runner.close()
         app.state.runtime.close()
 
     app = FastAPI(title="源数 Yuanshu", version=yuanshu.__version__, lifespan=lifespan,
@@ -39,5 +44,10 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
         message = messages.get(exc.status_code, str(exc.detail))
         return JSONResponse({"error": message}, status_code=exc.status_code)
 
+    @app.exception_handler(UnknownTokenError)
+    async def unknown_token(_request: Request, exc: UnknownTokenError) -> JSONResponse:
+        return JSONResponse({"error": str(exc)}, status_code=401, headers={"WWW-Authenticate": "Bearer"})
+
+    app.include_router(sparql.router)
     app.mount("/", StaticFiles(directory=PORTAL_DIR, html=True), name="portal")
     return app

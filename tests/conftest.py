@@ -124,7 +124,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """
     home = tmp_path_factory.mktemp("demo-server") / "data"
     tokens = {ADMIN_TOKEN: "admin", STAFF_TOKEN: "staff:"}
-    server = start_server(home, ["demo"], YUANSHU_API_TOKENS=json.dumps(tokens))
+    server = start_server(home, ["demo"], YUANSHU_API_TOKENS=json.dumps(tokens), YUANSHU_SPARQL_TIMEOUT="4")
     yield server
     server.stop()
 
