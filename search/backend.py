@@ -12,10 +12,8 @@ totals and facet counts only ever cover what the caller may see.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
@@ -101,12 +99,7 @@ class SearchDocument:
     owners: list[str] = field(default_factory=list)  # owning department IRIs
     facets: dict[str, list[str]] = field(default_factory=dict)  # Facet value → values
     labels: dict[str, str] = field(default_factory=dict)  # IRI → label, for facet values and display
-
-    def content_hash(self) -> str:
-        """A stable hash of everything indexed: an unchanged entity is not rewritten."""
-        data = asdict(self)
-        data["facets"] = {k: sorted(v) for k, v in sorted(self.facets.items())}
-        return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
+    source_hash: str = ""  # hash of the graph data the document was built from (incremental updates)
 
 
 @dataclass(frozen=True)
@@ -188,7 +181,7 @@ class SearchBackend(Protocol):
         ...
 
     def hashes(self) -> dict[str, str]:
-        """IRI → content hash of every indexed document (for incremental updates)."""
+        """IRI → ``source_hash`` of every indexed document (for incremental updates)."""
         ...
 
     def search(self, query: SearchQuery, caller: Caller) -> SearchResult:
@@ -202,5 +195,11 @@ class SearchBackend(Protocol):
     def count(self, caller: Caller) -> int:
         """How many documents the caller may see."""
         ...
+
+    def get_state(self, key: str) -> str | None:
+        """A value the indexer keeps with the index (the graph generation it reflects)."""
+        ...
+
+    def set_state(self, key: str, value: str) -> None: ...
 
     def close(self) -> None: ...

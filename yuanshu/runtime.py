@@ -15,6 +15,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from loaders.pipeline import Loader, LoadReport
 from ontology import AREAS_FILE, CODELISTS_FILE, VOCABULARY_FILE
 from ontology.iri import IriMinter
+from search import SearchBackend, open_backend
+from search.indexer import IndexReport
+from search.indexer import sync as sync_search_index
 from yuanshu.config import Settings, get_settings
 from yuanshu.db import open_database
 from yuanshu.published import PublishedView
@@ -37,6 +40,7 @@ class Runtime:
     store: GraphStore
     sessions: sessionmaker[Session]
     published: PublishedView
+    search: SearchBackend  # search index (search.backend): embedded or Elasticsearch, by settings
 
     @classmethod
     def open(cls, settings: Settings | None = None) -> Runtime:
@@ -48,7 +52,7 @@ class Runtime:
         store.recover()
         sessions = open_database(settings.resolved_database_url)
         published = PublishedView(settings.home / "published", minter)
-        runtime = cls(settings, minter, store, sessions, published)
+        runtime = cls(settings, minter, store, sessions, published, open_backend(settings))
         runtime.load_reference_graphs()
         runtime.refresh_derived()
         return runtime
@@ -86,10 +90,14 @@ class Runtime:
         self.refresh_derived()
         return report
 
-    def refresh_derived(self) -> None:
-        """Rebuild what is derived from the graph where it is stale: the published view (public SPARQL)."""
+    def refresh_derived(self) -> IndexReport:
+        """Rebuild what is derived from the graph where it is stale: the search index (with the mentions
+        graph it derives) first, then the published view (public SPARQL)."""
+        report = sync_search_index(self.store, self.search, self.settings.home)
         self.published.refresh(self.store)
+        return report
 
     def close(self) -> None:
         self.store.flush()
         self.published.close()
+        self.search.close()
