@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 import yuanshu
 from graph_api import PORTAL_DIR, sparql
 from graph_api.identity import UnknownTokenError
+from graph_api.search_api import router as search_router
 from graph_api.sparql_runner import SparqlRunner
 from yuanshu.runtime import Runtime
 
@@ -49,5 +50,6 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
         return JSONResponse({"error": str(exc)}, status_code=401, headers={"WWW-Authenticate": "Bearer"})
 
     app.include_router(sparql.router)
+    app.include_router(search_router)
     app.mount("/", StaticFiles(directory=PORTAL_DIR, html=True), name="portal")
     return app

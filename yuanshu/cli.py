@@ -1,4 +1,4 @@
-"""The ``yuanshu`` command: demo, load, validate, export, serve."""
+"""The ``yuanshu`` command: demo, load, validate, index, export, serve."""
 
 from __future__ import annotations
 
@@ -145,6 +145,34 @@ def validate(
     runtime.close()
     if not result.conforms:
         raise typer.Exit(1)
+
+
+@app.command()
+def index(
+    full: Annotated[bool, typer.Option(
+        "--rebuild/--update", help="全部重建或只更新变化部分 / rebuild all or update changes")] = True,
+    show: Annotated[int, typer.Option(help="显示的歧义名称数 / ambiguous names shown")] = 10,
+) -> None:
+    """由图谱重建搜索索引并链接描述中提到的部门和系统 / (re)build the search index from the graph."""
+    from search.indexer import rebuild, sync
+
+    runtime = _open()
+    with console.status(f"索引中 / indexing ({runtime.search.name})…"):
+        if full:
+            report = rebuild(runtime.store, runtime.search, runtime.settings.home)
+        else:
+            report = sync(runtime.store, runtime.search, runtime.settings.home, force=True)
+        runtime.published.refresh(runtime.store)
+    runtime.close()
+    links = report.links
+    console.print(f"搜索索引 / search index ({runtime.search.name}): 实体 {report.documents}，写入 indexed "
+                  f"{report.indexed}，删除 deleted {report.deleted}，新词 new dictionary words {report.new_words}，"
+                  f"用时 {report.seconds:.1f}s")
+    console.print(f"实体链接 / entity linking: 扫描描述 descriptions scanned {links.scanned}，"
+                  f"写入链接 links written {len(links.links)} (dct:references)，有歧义的名称 ambiguous names "
+                  f"{len(links.ambiguous)}")
+    for name, candidates in sorted(links.ambiguous.items())[:show]:
+        console.print(f"  [yellow]{name}[/] → {len(candidates)} 个实体 entities: " + "、".join(sorted(candidates)[:3]))
 
 
 @app.command()
