@@ -12,9 +12,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import yuanshu
 from graph_api import PORTAL_DIR, sparql
+from graph_api.graphql.schema import graphql_router
 from graph_api.identity import UnknownTokenError
 from graph_api.search_api import router as search_router
 from graph_api.sparql_runner import SparqlRunner
+from yuanshu.config import get_settings
 from yuanshu.runtime import Runtime
 
 
@@ -50,6 +52,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
         return JSONResponse({"error": str(exc)}, status_code=401, headers={"WWW-Authenticate": "Bearer"})
 
     app.include_router(sparql.router)
+    app.include_router(graphql_router(runtime.settings if runtime else get_settings()), prefix="/graphql")
     app.include_router(search_router)
     app.mount("/", StaticFiles(directory=PORTAL_DIR, html=True), name="portal")
     return app

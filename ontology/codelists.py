@@ -69,3 +69,9 @@ def code_list(name: str) -> CodeList:
             codes.notations[match_key(str(notation))] = concept
     return codes
 
+
+@cache
+def concept_labels(concept: str) -> dict[str, str]:
+    """The preferred labels of a code-list concept by language (``{"zh": …, "en": …}``; empty if unknown)."""
+    return {label.language or "": str(label) for label in _graph().objects(URIRef(concept), SKOS.prefLabel)
+            if hasattr(label, "language")}

@@ -35,7 +35,7 @@ class Settings(BaseSettings):
         description="bearer token → identity: 'admin' or 'staff:<department IRI>' (until real authentication)")
     sparql_timeout: float = Field(10.0, description="SPARQL 查询时限（秒） / time limit of one SPARQL query, seconds")
     graphql_max_depth: int = Field(12, description="GraphQL 查询最大深度 / maximum query depth")
-    graphql_max_cost: int = Field(20000, description="GraphQL 查询最大代价 / maximum estimated query cost")
+    graphql_max_cost: int = Field(50000, description="GraphQL 查询最大代价 / maximum estimated query cost")
     search_backend: Literal["embedded", "elasticsearch"] = Field(
         "embedded", description="搜索后端 / search backend: embedded (tantivy, no server) or elasticsearch")
     search_index_path: Path | None = Field(None, description="嵌入式搜索索引目录; default <home>/search")

@@ -9,6 +9,7 @@ import pyoxigraph as ox
 
 from loaders.columns import Column, Record, SourceKind
 from loaders.context import LoadContext
+from loaders.indicator_values import parse_formula
 from loaders.normalize import parse_decimal, parse_year
 from loaders.triples import DCT, YS, plain, text, typed, year
 from yuanshu.visibility import Audience
@@ -45,6 +46,8 @@ def build(record: Record, ctx: LoadContext) -> Iterator[ox.Quad]:
         w.add(YS.unit, text(unit))
     if record["formula"]:
         w.add(YS.formula, text(record["formula"]))
+        if parse_formula(record["formula"]) is not None:
+            w.add(YS.computable, typed(True))
     for key, prop in (("baseline", YS.baselineValue), ("target", YS.targetValue)):
         if record[key] is not None:
             w.add(prop, typed(record[key]))

@@ -1,0 +1,1 @@
+"""GraphQL at /graphql (strawberry): entities, pages, lineage, impact."""

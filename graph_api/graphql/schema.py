@@ -1,0 +1,372 @@
+"""The GraphQL schema at ``/graphql``: entity lookups, filtered cursor pages, lineage, impact and paths."""
+
+from __future__ import annotations
+
+from typing import Annotated, TypeVar
+
+import strawberry
+from fastapi import Request
+from graphql import GraphQLError
+from strawberry.extensions import AddValidationRules, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.fastapi import GraphQLRouter
+from strawberry.types import Info
+
+from graph_api import lineage as walks
+from graph_api.graphql.data import GraphReader
+from graph_api.graphql.limits import StoreQueryCount, cost_limit
+from graph_api.graphql.pages import InputError, code_value, entity_ref, fetch_page, iri, text_match
+from graph_api.graphql.types import (
+    AREA,
+    CONCEPT,
+    DATASET,
+    DEPARTMENT,
+    INDICATOR,
+    LOAD_RUN,
+    SERVICE,
+    SYSTEM,
+    Area,
+    Connection,
+    Context,
+    DataElementConcept,
+    Dataset,
+    Department,
+    EntityType,
+    Indicator,
+    InformationSystem,
+    LoadRun,
+    Node,
+    PublicService,
+    connection,
+    reader_of,
+    wrap,
+)
+from graph_api.identity import caller_of
+from yuanshu.config import Settings
+
+T = TypeVar("T")
+
+
+@strawberry.input(description="数据集筛选 / dataset filter (IRIs, code-list names or Chinese labels)")
+class DatasetFilter:
+    area: str | None = None
+    department: str | None = strawberry.field(default=None, description="提供方 IRI 或名称 / publisher")
+    theme: str | None = None
+    open_type: str | None = strawberry.field(default=None, description="开放类型，如 无条件开放")
+    sharing_type: str | None = strawberry.field(default=None, description="共享类型，如 有条件共享")
+    frequency: str | None = strawberry.field(default=None, description="更新周期，如 每月")
+    text: str | None = strawberry.field(default=None, description="名称或代码包含 / title or code contains")
+
+
+@strawberry.input(description="事项筛选 / service filter")
+class ServiceFilter:
+    area: str | None = None
+    department: str | None = strawberry.field(default=None, description="实施主体 / competent authority")
+    service_type: str | None = strawberry.field(default=None, description="事项类型，如 行政许可")
+    text: str | None = None
+
+
+@strawberry.input(description="信息系统筛选 / system filter")
+class SystemFilter:
+    area: str | None = None
+    department: str | None = strawberry.field(default=None, description="运维部门 / operator")
+    status: str | None = strawberry.field(default=None, description="运行状态，如 在用")
+    build_level: str | None = strawberry.field(default=None, description="建设层级")
+    text: str | None = None
+
+
+@strawberry.input(description="部门、指标等的筛选 / filter by area and text")
+class BasicFilter:
+    area: str | None = None
+    department: str | None = None
+    text: str | None = None
+
+
+def _patterns(filter_: object, spec: dict[str, tuple[str, str | None]]) -> list[str]:
+    """SPARQL patterns for the filter's set fields; ``spec`` maps field → (property, code list or None)."""
+    patterns = []
+    for name, (prop, scheme) in spec.items():
+        value = getattr(filter_, name, None) if filter_ is not None else None
+        if not value:
+            continue
+        if name == "text":
+            patterns.append(text_match("x", value))
+        elif scheme is not None:
+            patterns.append(f"?x {prop} {code_value(scheme, value)} .")
+        else:
+            patterns.append(entity_ref("x", prop, value, name))
+    return patterns
+
+
+DATASET_FILTERS = {"area": ("ys:area", None), "department": ("dct:publisher", None),
+                   "theme": ("dcat:theme", "theme"), "open_type": ("dct:accessRights", "open-type"),
+                   "sharing_type": ("ys:sharingType", "sharing-type"),
+                   "frequency": ("dct:accrualPeriodicity", "frequency"), "text": ("", None)}
+SERVICE_FILTERS = {"area": ("ys:area", None), "department": ("cv:hasCompetentAuthority", None),
+                   "service_type": ("ys:serviceType", "service-type"), "text": ("", None)}
+SYSTEM_FILTERS = {"area": ("ys:area", None), "department": ("ys:operatedBy", None),
+                  "status": ("ys:status", "system-status"), "build_level": ("ys:buildLevel", "build-level"),
+                  "text": ("", None)}
+DEPARTMENT_FILTERS = {"area": ("ys:area", None), "department": ("org:subOrganizationOf", None), "text": ("", None)}
+INDICATOR_FILTERS = {"area": ("ys:scopeArea", None), "department": ("ys:responsibleDepartment", None),
+                     "text": ("", None)}
+
+
+async def _page(info: Info, cls: str, kind: type[T], patterns: list[str], first: int,
+                after: str | None) -> Connection[T]:
+    reader = reader_of(info)
+    try:
+        page = fetch_page(reader, cls, patterns, first, after)
+    except InputError as exc:
+        raise GraphQLError(str(exc)) from None
+    entities = await reader.entity_list(page.iris)
+    by_iri = {e.iri: e for e in entities}
+    iris = [i for i in page.iris if i in by_iri]
+    return connection(page, [kind(entity=by_iri[i]) for i in iris], iris)  # type: ignore[call-arg]
+
+
+async def _get(info: Info, id: str, kind: type[T], cls: str) -> T | None:
+    try:
+        iri(id)
+    except InputError as exc:
+        raise GraphQLError(str(exc)) from None
+    entity = await reader_of(info).entity(id)
+    return kind(entity=entity) if entity is not None and entity.has_type(cls) else None  # type: ignore[call-arg]
+
+
+def _filters(filter_: object, spec: dict[str, tuple[str, str | None]]) -> list[str]:
+    try:
+        return _patterns(filter_, spec)
+    except InputError as exc:
+        raise GraphQLError(str(exc)) from None
+
+
+# ------------------------------------------------------------------------------------------- lineage
+LineageDirection = strawberry.enum(walks.Direction, description="上游、下游或双向 / which way to walk")
+
+
+@strawberry.type(description="血缘图中的节点 / a node of a lineage graph")
+class LineageNode:
+    id: str
+    label: str | None
+    types: list[str]
+    depth: int = strawberry.field(description="与起点的距离（跳数）/ hops from the start")
+
+    @strawberry.field(description="节点对应的实体 / the entity itself")
+    async def entity(self, info: Info) -> EntityType | None:
+        found = await reader_of(info).entity(self.id)
+        return wrap(found) if found is not None else None  # type: ignore[return-value]
+
+    @staticmethod
+    def of(node: walks.Node) -> LineageNode:
+        return LineageNode(id=node.iri, label=node.label, types=node.types, depth=node.depth)
+
+
+@strawberry.type(description="血缘边（按数据流向：source 流向 target）/ a lineage edge, in the direction data flows")
+class LineageEdge:
+    source: str
+    target: str
+    kind: str = strawberry.field(description="OPERATES, PUBLISHES, PRODUCES, DERIVES, FEEDS, HANDLES, …")
+    label: str
+
+    @staticmethod
+    def of(edge: walks.Edge) -> LineageEdge:
+        return LineageEdge(source=edge.source, target=edge.target, kind=edge.kind, label=walks.edge_label(edge.kind))
+
+
+@strawberry.type(description="血缘图 / lineage graph")
+class LineageGraph:
+    root: str
+    nodes: list[LineageNode]
+    edges: list[LineageEdge]
+    truncated: bool = strawberry.field(description="是否因每跳节点上限而截断 / cut at the per-hop node limit")
+
+
+@strawberry.type(description="受影响的实体及路径 / an affected entity and the dependency path to it")
+class AffectedEntity:
+    node: LineageNode
+    path: list[LineageEdge]
+
+
+@strawberry.type(description="系统下线影响分析 / what breaks if a system is retired")
+class ImpactReport:
+    system: str
+    affected: list[AffectedEntity]
+
+    @strawberry.field(description="受影响的数据集数 / datasets affected")
+    def dataset_count(self) -> int:
+        return sum(DATASET in a.node.types for a in self.affected)
+
+    @strawberry.field(description="受影响的事项数 / services affected")
+    def service_count(self) -> int:
+        return sum(SERVICE in a.node.types for a in self.affected)
+
+    @strawberry.field(description="受影响的指标数 / indicators affected")
+    def indicator_count(self) -> int:
+        return sum(INDICATOR in a.node.types for a in self.affected)
+
+
+@strawberry.type
+class Query:
+    # single entities ------------------------------------------------------------------------------
+    @strawberry.field(description="任一实体 / any entity by IRI")
+    async def entity(self, info: Info, id: str) -> EntityType | None:
+        try:
+            iri(id)
+        except InputError as exc:
+            raise GraphQLError(str(exc)) from None
+        found = await reader_of(info).entity(id)
+        return wrap(found) if found is not None else None  # type: ignore[return-value]
+
+    @strawberry.field
+    async def dataset(self, info: Info, id: str) -> Dataset | None:
+        return await _get(info, id, Dataset, DATASET)
+
+    @strawberry.field
+    async def department(self, info: Info, id: str) -> Department | None:
+        return await _get(info, id, Department, DEPARTMENT)
+
+    @strawberry.field
+    async def system(self, info: Info, id: str) -> InformationSystem | None:
+        return await _get(info, id, InformationSystem, SYSTEM)
+
+    @strawberry.field
+    async def service(self, info: Info, id: str) -> PublicService | None:
+        return await _get(info, id, PublicService, SERVICE)
+
+    @strawberry.field
+    async def indicator(self, info: Info, id: str) -> Indicator | None:
+        return await _get(info, id, Indicator, INDICATOR)
+
+    @strawberry.field
+    async def area(self, info: Info, id: str) -> Area | None:
+        return await _get(info, id, Area, AREA)
+
+    @strawberry.field
+    async def concept(self, info: Info, id: str) -> DataElementConcept | None:
+        return await _get(info, id, DataElementConcept, CONCEPT)
+
+    @strawberry.field
+    async def load_run(self, info: Info, id: str) -> LoadRun | None:
+        return await _get(info, id, LoadRun, LOAD_RUN)
+
+    # pages ----------------------------------------------------------------------------------------
+    @strawberry.field(description="数据集 / datasets")
+    async def datasets(self, info: Info, filter: DatasetFilter | None = None, first: int = 20,
+                       after: str | None = None) -> Connection[Dataset]:
+        return await _page(info, DATASET, Dataset, _filters(filter, DATASET_FILTERS), first, after)
+
+    @strawberry.field(description="政务服务事项 / public services")
+    async def services(self, info: Info, filter: ServiceFilter | None = None, first: int = 20,
+                       after: str | None = None) -> Connection[PublicService]:
+        return await _page(info, SERVICE, PublicService, _filters(filter, SERVICE_FILTERS), first, after)
+
+    @strawberry.field(description="信息系统（仅政务人员）/ information systems (staff only)")
+    async def systems(self, info: Info, filter: SystemFilter | None = None, first: int = 20,
+                      after: str | None = None) -> Connection[InformationSystem]:
+        return await _page(info, SYSTEM, InformationSystem, _filters(filter, SYSTEM_FILTERS), first, after)
+
+    @strawberry.field(description="部门 / departments")
+    async def departments(self, info: Info, filter: BasicFilter | None = None, first: int = 20,
+                          after: str | None = None) -> Connection[Department]:
+        return await _page(info, DEPARTMENT, Department, _filters(filter, DEPARTMENT_FILTERS), first, after)
+
+    @strawberry.field(description="指标 / indicators")
+    async def indicators(self, info: Info, filter: BasicFilter | None = None, first: int = 20,
+                         after: str | None = None) -> Connection[Indicator]:
+        return await _page(info, INDICATOR, Indicator, _filters(filter, INDICATOR_FILTERS), first, after)
+
+    @strawberry.field(description="行政区域 / areas")
+    async def areas(self, info: Info, first: int = 20, after: str | None = None) -> Connection[Area]:
+        return await _page(info, AREA, Area, [], first, after)
+
+    @strawberry.field(description="数据元概念 / data-element concepts")
+    async def concepts(self, info: Info, text: str | None = None, first: int = 20,
+                       after: str | None = None) -> Connection[DataElementConcept]:
+        patterns = ["?element ys:concept ?x ."] + ([text_match("x", text)] if text else [])
+        return await _page(info, CONCEPT, DataElementConcept, patterns, first, after)
+
+    @strawberry.field(description="加载批次（仅政务人员）/ load runs (staff only)")
+    async def load_runs(self, info: Info, first: int = 20, after: str | None = None) -> Connection[LoadRun]:
+        return await _page(info, LOAD_RUN, LoadRun, [], first, after)
+
+    # lineage --------------------------------------------------------------------------------------
+    @strawberry.field(description="血缘：从一个实体向上游/下游可达的节点与边 / lineage around an entity")
+    def lineage(self, info: Info, id: str, direction: LineageDirection = walks.Direction.BOTH,  # type: ignore[valid-type]
+                depth: int = 3, per_hop: int = 200) -> LineageGraph | None:
+        reader = reader_of(info)
+        _check_iri(id)
+        if not 1 <= depth <= walks.MAX_DEPTH:
+            raise GraphQLError(f"depth 应在 1 到 {walks.MAX_DEPTH} 之间 / depth must be 1–{walks.MAX_DEPTH}")
+        found = walks.lineage(_counted(reader), id, reader.caller, direction=direction, depth=depth,
+                              per_hop=max(1, min(per_hop, 1000)))
+        if found is None:
+            return None
+        nodes = sorted(found.nodes.values(), key=lambda n: (n.depth, n.iri))
+        return LineageGraph(root=found.root, nodes=[LineageNode.of(n) for n in nodes],
+                            edges=[LineageEdge.of(e) for e in found.edges], truncated=found.truncated)
+
+    @strawberry.field(description="系统下线影响：依赖它的数据集、事项、指标及路径 / what retiring a system breaks")
+    def impact(self, info: Info, system_id: str) -> ImpactReport | None:
+        reader = reader_of(info)
+        _check_iri(system_id)
+        found = walks.impact(_counted(reader), system_id, reader.caller)
+        if found is None:
+            return None
+        found.sort(key=lambda a: (a.node.depth, a.node.iri))
+        return ImpactReport(system=system_id, affected=[
+            AffectedEntity(node=LineageNode.of(a.node), path=[LineageEdge.of(e) for e in a.path]) for a in found])
+
+    @strawberry.field(description="两个实体之间的最短血缘路径 / a shortest lineage path")
+    def path(self, info: Info, from_: Annotated[str, strawberry.argument(name="from")],
+             to: str) -> list[LineageEdge] | None:
+        reader = reader_of(info)
+        _check_iri(from_)
+        _check_iri(to)
+        found = walks.shortest_path(_counted(reader), from_, to, reader.caller)
+        return None if found is None else [LineageEdge.of(e) for e in found]
+
+
+def _check_iri(value: str) -> None:
+    try:
+        iri(value)
+    except InputError as exc:
+        raise GraphQLError(str(exc)) from None
+
+
+class _CountingStore:
+    """The store as lineage walks see it, counting queries on the request's reader."""
+
+    def __init__(self, reader: GraphReader) -> None:
+        self._reader = reader
+        self.minter = reader.store.minter
+
+    def select(self, sparql: str) -> list[dict[str, object]]:
+        return self._reader.select(sparql)  # type: ignore[return-value]
+
+    def ask(self, sparql: str) -> bool:
+        self._reader.queries += 1
+        return self._reader.store.ask(sparql)
+
+
+def _counted(reader: GraphReader) -> walks.GraphStore:
+    return _CountingStore(reader)  # type: ignore[return-value]
+
+
+def build_schema(settings: Settings) -> strawberry.Schema:
+    return strawberry.Schema(query=Query, types=[Node], extensions=[
+        QueryDepthLimiter(max_depth=settings.graphql_max_depth),
+        MaxTokensLimiter(max_token_count=5000),
+        MaxAliasesLimiter(max_alias_count=30),
+        AddValidationRules([cost_limit(settings.graphql_max_cost)]),
+        StoreQueryCount,
+    ])
+
+
+def graphql_router(settings: Settings) -> GraphQLRouter:
+    """The ``/graphql`` router (GraphiQL in the browser)."""
+
+    async def context(request: Request) -> Context:
+        runtime = request.app.state.runtime
+        return Context(GraphReader(runtime.store, caller_of(request)))
+
+    return GraphQLRouter(build_schema(settings), context_getter=context, graphql_ide="graphiql")
