@@ -210,6 +210,9 @@ class Analyzer:
                 alt = self.tokens(synonym)
                 if alt and alt not in alternatives:
                     alternatives.append(alt)
+            parts = _decompose(word) if len(word) > 2 and is_cjk(word) else ()
+            if len(parts) > 1 and parts not in alternatives:
+                alternatives.append(parts)  # 企业信用 also as 企业 + 信用: segmentation depends on context
             single_char = len(word) == 1 and is_cjk(word) and len(words) > 1
             groups.append(QueryGroup(tuple(alternatives), required=not single_char))
         return ParsedQuery(tuple(groups))
@@ -269,6 +272,23 @@ def _sub_words(word: str) -> tuple[str, ...]:
             if freq.get(piece, 0) >= MIN_SUB_WORD_FREQ:
                 found.append(piece)
     return tuple(dict.fromkeys(found))
+
+
+@lru_cache(maxsize=65536)
+def _decompose(word: str) -> tuple[str, ...]:
+    """``word`` as a sequence of shorter dictionary words, longest first from the left (empty if it is not
+    fully covered)."""
+    parts: list[str] = []
+    i = 0
+    while i < len(word):
+        for size in range(len(word) - i - (1 if i == 0 else 0), 1, -1):
+            if jieba.dt.FREQ.get(word[i:i + size], 0) >= MIN_SUB_WORD_FREQ:
+                parts.append(word[i:i + size])
+                i += size
+                break
+        else:
+            return ()
+    return tuple(parts)
 
 
 _ANALYZER: Analyzer | None = None
