@@ -11,9 +11,10 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import yuanshu
-from graph_api import PORTAL_DIR, sparql
+from graph_api import PORTAL_DIR, catalog, sparql
 from graph_api.graphql.schema import graphql_router
 from graph_api.identity import UnknownTokenError
+from graph_api.resources import resource_router
 from graph_api.search_api import router as search_router
 from graph_api.sparql_runner import SparqlRunner
 from yuanshu.config import get_settings
@@ -54,5 +55,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.include_router(sparql.router)
     app.include_router(graphql_router(runtime.settings if runtime else get_settings()), prefix="/graphql")
     app.include_router(search_router)
+    app.include_router(catalog.router)
+    app.include_router(resource_router((runtime.settings if runtime else get_settings()).base_iri))
     app.mount("/", StaticFiles(directory=PORTAL_DIR, html=True), name="portal")
     return app

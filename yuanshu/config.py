@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     search_index_path: Path | None = Field(None, description="嵌入式搜索索引目录; default <home>/search")
     es_url: str | None = Field(None, description="Elasticsearch 地址 (YUANSHU_ES_URL), e.g. http://localhost:9200")
     es_index: str = Field("yuanshu", description="Elasticsearch 索引别名 / index alias (versions: <alias>-v<n>)")
+    catalog_publisher: str = Field(
+        "河源市政务服务数据管理局",
+        description="数据目录（/catalog）的发布机构名称 / name of the organisation publishing the DCAT catalog")
 
     @classmethod
     def settings_customise_sources(
