@@ -99,6 +99,8 @@ class QueryGroup:
 
     alternatives: tuple[tuple[str, ...], ...]
     required: bool = True
+    fuzzy: tuple[str, ...] = ()  # English words as written, also matched with a typo (not stemmed: stems of
+    # misspelt words differ more than the words do — educaton is not stemmed, education is)
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,7 @@ class ParsedQuery:
 
     def relaxed(self) -> ParsedQuery:
         """The same words with none required (the fallback when requiring all finds nothing)."""
-        return ParsedQuery(tuple(QueryGroup(g.alternatives, required=False) for g in self.groups))
+        return ParsedQuery(tuple(QueryGroup(g.alternatives, False, g.fuzzy) for g in self.groups))
 
 
 class Analyzer:
@@ -169,30 +171,37 @@ class Analyzer:
         return frozenset(self._words)
 
     # tokens ---------------------------------------------------------------------------------------------
-    def _tokens_uncached(self, chunk: str) -> tuple[str, ...]:
-        out: list[str] = []
+    def _tokens_uncached(self, chunk: str) -> tuple[tuple[str, str], ...]:
+        out: list[tuple[str, str]] = []
         for token in self.nlp.make_doc(chunk):
             word = token.text.strip()
             if not word or word in STOP_WORDS or not _WORD.search(word):
                 continue
-            out.append(self.stem(word) if _LATIN_WORD.fullmatch(word) else word)
+            out.append((word, self.stem(word) if _LATIN_WORD.fullmatch(word) else word))
         return tuple(out)
 
-    def tokens(self, text: str) -> tuple[str, ...]:
-        """The normalised words of a text in order (stemmed English, no stop words or punctuation)."""
+    def words(self, text: str) -> tuple[tuple[str, str], ...]:
+        """(word, term) of each word of a text, normalised; the term is the word, stemmed if English."""
         if not text:
             return ()
         # jieba never joins words across punctuation, so each clause is segmented (and cached) on its own:
         # catalog text repeats clauses (每周更新, element lists, department names) across many entries
-        return tuple(t for chunk in _CLAUSE.split(normalize(text)) if chunk for t in self._tokens(chunk))
+        return tuple(w for chunk in _CLAUSE.split(normalize(text)) if chunk for w in self._tokens(chunk))
+
+    def tokens(self, text: str) -> tuple[str, ...]:
+        """The terms of a text in order (stemmed English, no stop words or punctuation)."""
+        return tuple(term for _, term in self.words(text))
 
     def index_tokens(self, text: str) -> list[str]:
-        """:meth:`tokens` plus the dictionary words inside each long Chinese word (search-mode indexing)."""
+        """:meth:`tokens` plus the dictionary words inside each long Chinese word (search-mode indexing) and
+        English words as written beside their stems (so a typo can be matched against the whole word)."""
         out: list[str] = []
-        for word in self.tokens(text):
-            out.append(word)
-            if len(word) > 2 and is_cjk(word):
-                out.extend(_sub_words(word))
+        for word, term in self.words(text):
+            out.append(term)
+            if term != word:
+                out.append(word)
+            elif len(term) > 2 and is_cjk(term):
+                out.extend(_sub_words(term))
         return out
 
     def index_text(self, *texts: str) -> str:
@@ -202,9 +211,11 @@ class Analyzer:
     # queries --------------------------------------------------------------------------------------------
     def parse_query(self, text: str) -> ParsedQuery:
         """One group per query word: the word or any of its synonyms (each analysed like indexed text)."""
-        words = list(dict.fromkeys(self.tokens(text)))
+        words: dict[str, str] = {}  # term → the word as written (normalised), in query order
+        for written, term in self.words(text):
+            words.setdefault(term, written)
         groups: list[QueryGroup] = []
-        for word in words:
+        for word, written in words.items():
             alternatives = [(word,)]
             for synonym in self.synonyms.get(word, ()):
                 alt = self.tokens(synonym)
@@ -214,7 +225,8 @@ class Analyzer:
             if len(parts) > 1 and parts not in alternatives:
                 alternatives.append(parts)  # 企业信用 also as 企业 + 信用: segmentation depends on context
             single_char = len(word) == 1 and is_cjk(word) and len(words) > 1
-            groups.append(QueryGroup(tuple(alternatives), required=not single_char))
+            fuzzy = (written,) if is_fuzzy_candidate(written) else ()
+            groups.append(QueryGroup(tuple(alternatives), required=not single_char, fuzzy=fuzzy))
         return ParsedQuery(tuple(groups))
 
     # suggestions ----------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from typing import Any
 
 from elasticsearch import Elasticsearch, NotFoundError, helpers
 
-from search.analysis import Analyzer, ParsedQuery, fuzzy_distance, is_fuzzy_candidate, normalize, suggest_prefix
+from search.analysis import Analyzer, ParsedQuery, fuzzy_distance, normalize, suggest_prefix
 from search.backend import MAX_WINDOW, DocType, Facet, SearchDocument, SearchQuery, Sort, Suggestion
 from search.base import (
     FUZZY_BOOST,
@@ -172,14 +172,16 @@ class ElasticBackend(AnalysedBackend):
     # reading --------------------------------------------------------------------------------------------
     @staticmethod
     def _word(term: str) -> dict[str, Any]:
-        should: list[dict[str, Any]] = [{"term": {"title_tokens": {"value": term, "boost": TITLE_BOOST}}},
-                                        {"term": {"text_tokens": {"value": term}}}]
-        if is_fuzzy_candidate(term):
-            distance = fuzzy_distance(term)
-            should += [{"fuzzy": {"title_tokens": {"value": term, "fuzziness": distance,
-                                                   "boost": TITLE_BOOST * FUZZY_BOOST}}},
-                       {"fuzzy": {"text_tokens": {"value": term, "fuzziness": distance, "boost": FUZZY_BOOST}}}]
-        return {"bool": {"should": should, "minimum_should_match": 1}}
+        return {"bool": {"should": [{"term": {"title_tokens": {"value": term, "boost": TITLE_BOOST}}},
+                                    {"term": {"text_tokens": {"value": term}}}], "minimum_should_match": 1}}
+
+    @staticmethod
+    def _fuzzy(word: str) -> list[dict[str, Any]]:
+        distance = fuzzy_distance(word)
+        return [{"fuzzy": {"title_tokens": {"value": word, "fuzziness": distance, "transpositions": True,
+                                            "boost": TITLE_BOOST * FUZZY_BOOST}}},
+                {"fuzzy": {"text_tokens": {"value": word, "fuzziness": distance, "transpositions": True,
+                                           "boost": FUZZY_BOOST}}}]
 
     def _text_query(self, parsed: ParsedQuery, text: str) -> dict[str, Any]:
         must, should = [], []
@@ -188,6 +190,7 @@ class ElasticBackend(AnalysedBackend):
             for i, alt in enumerate(group.alternatives):
                 q = self._word(alt[0]) if len(alt) == 1 else {"bool": {"must": [self._word(t) for t in alt]}}
                 alternatives.append(q if i == 0 else {"bool": {"must": [q], "boost": SYNONYM_BOOST}})
+            alternatives += [clause for word in group.fuzzy for clause in self._fuzzy(word)]
             clause = {"bool": {"should": alternatives, "minimum_should_match": 1}}
             (must if group.required else should).append(clause)
         identifier = normalize(text.strip())

@@ -28,7 +28,7 @@ from pathlib import Path
 import tantivy
 from tantivy import Occur, Order, Query
 
-from search.analysis import Analyzer, ParsedQuery, fuzzy_distance, is_fuzzy_candidate, normalize, suggest_prefix
+from search.analysis import Analyzer, ParsedQuery, fuzzy_distance, normalize, suggest_prefix
 from search.backend import DocType, Facet, SearchDocument, SearchQuery, Sort, Suggestion
 from search.base import (
     FUZZY_BOOST,
@@ -217,15 +217,15 @@ class EmbeddedBackend(AnalysedBackend):
         return Query.term_query(self.schema, field, value)
 
     def _word(self, term: str) -> Query:
-        """One analysed term in the title (boosted) or the text; English words also with a typo."""
-        clauses = [(Occur.Should, Query.boost_query(self._term("title_tokens", term), TITLE_BOOST)),
-                   (Occur.Should, self._term("text_tokens", term))]
-        if is_fuzzy_candidate(term):
-            distance = fuzzy_distance(term)
-            for field, boost in (("title_tokens", TITLE_BOOST * FUZZY_BOOST), ("text_tokens", FUZZY_BOOST)):
-                fuzzy = Query.fuzzy_term_query(self.schema, field, term, distance)
-                clauses.append((Occur.Should, Query.boost_query(fuzzy, boost)))
-        return Query.boolean_query(clauses)
+        """One analysed term in the title (boosted) or the text."""
+        return Query.boolean_query([(Occur.Should, Query.boost_query(self._term("title_tokens", term), TITLE_BOOST)),
+                                    (Occur.Should, self._term("text_tokens", term))])
+
+    def _fuzzy(self, word: str) -> list[tuple[Occur, Query]]:
+        """An English word as written, matched with a typo (title boosted, below exact matches)."""
+        distance = fuzzy_distance(word)
+        return [(Occur.Should, Query.boost_query(Query.fuzzy_term_query(self.schema, field, word, distance), boost))
+                for field, boost in (("title_tokens", TITLE_BOOST * FUZZY_BOOST), ("text_tokens", FUZZY_BOOST))]
 
     def _text_query(self, parsed: ParsedQuery, text: str) -> Query:
         clauses = []
@@ -235,6 +235,7 @@ class EmbeddedBackend(AnalysedBackend):
                 q = self._word(alt[0]) if len(alt) == 1 else Query.boolean_query(
                     [(Occur.Must, self._word(t)) for t in alt])
                 alternatives.append((Occur.Should, q if i == 0 else Query.boost_query(q, SYNONYM_BOOST)))
+            alternatives += [clause for word in group.fuzzy for clause in self._fuzzy(word)]
             clauses.append((Occur.Must if group.required else Occur.Should, Query.boolean_query(alternatives)))
         identifier = normalize(text.strip())
         if identifier and " " not in identifier:
