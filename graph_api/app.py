@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import yuanshu
 from graph_api import PORTAL_DIR, catalog, sparql
+from graph_api.ckan_api import router as ckan_router
 from graph_api.graphql.schema import graphql_router
 from graph_api.identity import UnknownTokenError
 from graph_api.resources import resource_router
@@ -55,6 +56,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.include_router(sparql.router)
     app.include_router(graphql_router(runtime.settings if runtime else get_settings()), prefix="/graphql")
     app.include_router(search_router)
+    app.include_router(ckan_router)
     app.include_router(catalog.router)
     app.include_router(resource_router((runtime.settings if runtime else get_settings()).base_iri))
     app.mount("/", StaticFiles(directory=PORTAL_DIR, html=True), name="portal")
