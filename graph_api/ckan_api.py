@@ -167,7 +167,7 @@ class Context:
 
     @property
     def search(self) -> SearchBackend:
-        return self.runtime.search  # type: ignore[attr-defined, no-any-return]
+        return self.runtime.search
 
 
 Action = Callable[[Context, Mapping[str, Any]], Any]
@@ -364,6 +364,7 @@ def package_search(ctx: Context, data: Mapping[str, Any]) -> dict[str, Any]:
                         " / unsupported facet.field")
     facet_limit = _int(data, "facet.limit", FACET_LIMIT_DEFAULT, minimum=-1)
     facet_limit = ALL_VALUES if facet_limit in (-1, None) else facet_limit
+    counted = tuple(FIELDS[f] for f in facet_fields) if facet_limit else ()  # facet.limit=0: names, no values
     mincount = _int(data, "facet.mincount", 1) or 0
     q = _str(data, "q", "*:*")
     sort_text = _str(data, "sort") or "score desc, metadata_modified desc"
@@ -383,7 +384,7 @@ def package_search(ctx: Context, data: Mapping[str, Any]) -> dict[str, Any]:
     limit = max(0, min(rows, MAX_WINDOW - start))
     offset = start if limit else 0
     result = _dataset_query(ctx, text=parsed.text, filters=parsed.filters, sort=sort,
-                            facets=tuple(FIELDS[f] for f in facet_fields), facet_limit=facet_limit,
+                            facets=counted, facet_limit=max(facet_limit, 1),
                             offset=offset, limit=limit, issued_from=parsed.issued_from, issued_to=parsed.issued_to)
     if start >= MAX_WINDOW and start < result.total:
         raise invalid("start", f"翻页深度不能超过 {MAX_WINDOW} / start is limited to {MAX_WINDOW}; narrow the query")
@@ -410,10 +411,10 @@ def package_show(ctx: Context, data: Mapping[str, Any]) -> dict[str, Any]:
     if not ref.strip():
         raise invalid("id", "缺少值 / Missing value")
     iri = shapes.resolve_dataset(ctx.store, ctx.caller, ref.strip())
-    found = shapes.packages(ctx.store, ctx.caller, [iri]) if iri else {}
-    if iri not in found:
+    package = shapes.packages(ctx.store, ctx.caller, [iri]).get(iri) if iri else None
+    if package is None:
         raise not_found("数据集", "dataset")
-    return found[iri]  # type: ignore[index]
+    return package
 
 
 @action
@@ -538,7 +539,7 @@ def status_show(ctx: Context, data: Mapping[str, Any]) -> dict[str, Any]:
     return {"site_title": "源数 Yuanshu", "site_description": "政务数据开放与知识图谱 / open government data",
             "site_url": ctx.site_url, "ckan_version": CKAN_VERSION, "yuanshu_version": yuanshu.__version__,
             "locale_default": "zh_Hans_CN", "error_emails_to": None, "extensions": [],
-            "search_backend": getattr(ctx.search, "name", None)}
+            "search_backend": ctx.search.name}
 
 
 @action

@@ -181,12 +181,14 @@ def parse_filter(text: str) -> list[Term]:
     return _Parser(text).parse()
 
 
+_OPERATORS = frozenset({"AND", "OR", "&&", "||"})  # Solr's; the backend combines words by its own rule
 _Q_TERM = re.compile(r'(?<!\S)([+-]?)([A-Za-z_][\w.]*):("(?:[^"\\]|\\.)*"|\S+)')
 
 
 def split_q(q: str, filter_fields: frozenset[str]) -> tuple[str, list[Term]]:
     """``q`` → (free text, filter terms). ``*:*`` and empty mean everything; ``field:value`` for a known
-    filter field becomes a filter, ``title:x``/``text:x`` and anything else stays free text."""
+    filter field becomes a filter, ``title:x``/``text:x`` and anything else stays free text (without Solr's
+    ``AND``/``OR``)."""
     terms: list[Term] = []
 
     def pick(match: re.Match[str]) -> str:
@@ -200,9 +202,8 @@ def split_q(q: str, filter_fields: frozenset[str]) -> tuple[str, list[Term]]:
             raise QuerySyntaxError(f"q 中只有筛选字段可以否定，{field} 不行 / only filter fields can be negated in q")
         return f" {value} "
 
-    text = q.replace("*:*", " ")
-    text = _Q_TERM.sub(pick, text)
-    return " ".join(text.split()), terms
+    text = _Q_TERM.sub(pick, q.replace("*:*", " "))
+    return " ".join(w for w in text.split() if w not in _OPERATORS), terms
 
 
 @dataclass(frozen=True)

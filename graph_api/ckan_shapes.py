@@ -9,6 +9,10 @@
 | tag | data element (信息项) title | the title |
 | license | 开放类型 (``dct:accessRights``) | ``code:open-type-conditional`` → ``open-type-conditional`` |
 
+``metadata_created`` and ``metadata_modified`` are the catalog's 发布日期 (``dct:issued``; ``dct:modified`` where a
+source gives one), the date the search index holds, so a harvester's ``metadata_modified:[since TO *]`` selects on
+the same date the package reports. ``private`` is true where the caller sees a dataset the public may not.
+
 Every query applies the caller's :meth:`~yuanshu.visibility.Caller.guard` to each entity it shows (dataset,
 distribution, data element, department, linked system or dataset): what the caller may not see is left out.
 """

@@ -52,7 +52,8 @@ def test_unreadable_filters_are_refused(text: str) -> None:
 
 def test_q_keeps_text_and_takes_filter_fields() -> None:
     assert split_q("*:*", frozenset({"tags"})) == ("", [])
-    assert split_q('社保 tags:"姓名" title:公积金', frozenset({"tags"})) == ("社保 公积金", [Term("tags", ("姓名",))])
+    assert split_q('社保 tags:"姓名" AND title:公积金', frozenset({"tags"})) == (
+        "社保 公积金", [Term("tags", ("姓名",))])
     assert [(c.field, c.descending) for c in parse_sort("score desc, metadata_modified desc")] == [
         ("score", True), ("metadata_modified", True)]
     with pytest.raises(QuerySyntaxError):
@@ -281,6 +282,9 @@ def test_get_with_a_json_facet_list_and_post_agree(demo_server: Server) -> None:
     assert all(set(i) == {"name", "display_name", "count"} for f in result["search_facets"].values()
                for i in f["items"])
     assert result["results"][0]["title"] in got.text  # Chinese kept as it is, not \u-escaped
+    names_only = raw(demo_server, "package_search", params={**params, "facet.limit": "0"}).json()["result"]
+    assert names_only["search_facets"] == {"organization": {"title": "organization", "items": []},
+                                           "groups": {"title": "groups", "items": []}}
 
 
 def test_rows_are_capped_and_the_response_says_so(demo_server: Server) -> None:
