@@ -128,6 +128,32 @@ def test_paging_until_an_empty_page_yields_every_visible_dataset_once(demo_serve
     assert dates == sorted(dates)
 
 
+def test_a_ckan_harvester_gathers_what_it_asked_for(demo_server: Server) -> None:
+    """The requests ckanext-harvest's CKAN harvester sends: GET, string parameters, ``sort=id asc``, its
+    organization filter and modified-since range joined by spaces, paging until an empty page, refusing a
+    page identical to the previous one."""
+    orgs = sorted(ckan(demo_server).action.package_search(rows=0, **{"facet.field": ["organization"]})[
+        "facets"]["organization"])[:2]
+    fq = " ".join([" OR ".join(f"organization:{o}" for o in orgs), "metadata_modified:[2021-06-01T00:00:00Z TO *]"])
+    params = {"rows": "100", "start": "0", "include_private": "true", "sort": "id asc", "fq": fq}
+    gathered: dict[str, dict[str, Any]] = {}
+    previous = None
+    while True:
+        response = httpx.get(f"{demo_server.url}/api/3/action/package_search", params=params, timeout=60)
+        assert response.status_code == 200 and response.text != previous
+        previous = response.text
+        page = response.json()["result"]["results"]
+        if not page:
+            break
+        gathered.update((p["id"], p) for p in page)
+        params["start"] = str(int(params["start"]) + int(params["rows"]))
+    expected = visible_datasets(demo_server, ANONYMOUS, f"""?d dct:publisher ?org ; dct:issued ?issued .
+        ?org dct:identifier ?code FILTER(LCASE(?code) IN ("{orgs[0]}", "{orgs[1]}"))
+        FILTER(?issued >= "2021-06-01"^^xsd:date)""")
+    assert set(gathered) == set(expected) and gathered
+    assert {p["organization"]["name"] for p in gathered.values()} <= set(orgs)
+
+
 def test_anonymous_never_sees_a_dataset_that_is_not_open(demo_server: Server) -> None:
     client = ckan(demo_server)
     found = every_page(client, rows=1000)
