@@ -46,7 +46,7 @@ router = APIRouter(tags=["CKAN API"])
 CKAN_VERSION = "2.10.0"  # the CKAN release whose Action API shapes this follows
 ROWS_DEFAULT = 10
 FACET_LIMIT_DEFAULT = 50
-ALL_VALUES = 100_000  # "every value" of a facet
+ALL_VALUES = 65_536  # "every value" of a facet (Elasticsearch's default search.max_buckets)
 SHOW_DATASETS_MAX = 1000  # datasets listed by organization_show/group_show with include_datasets
 
 
