@@ -20,7 +20,7 @@ import json
 import shutil
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from itertools import islice
 from pathlib import Path
@@ -216,6 +216,12 @@ class EmbeddedBackend(AnalysedBackend):
     def _term(self, field: str, value: str) -> Query:
         return Query.term_query(self.schema, field, value)
 
+    def _any(self, field: str, values: Sequence[str]) -> Query:
+        """Any of ``values`` in a keyword field (term queries: much faster than a TermSetQuery here)."""
+        if len(values) == 1:
+            return self._term(field, values[0])
+        return Query.boolean_query([(Occur.Should, self._term(field, v)) for v in values])
+
     def _word(self, term: str) -> Query:
         """One analysed term in the title (boosted) or the text."""
         return Query.boolean_query([(Occur.Should, Query.boost_query(self._term("title_tokens", term), TITLE_BOOST)),
@@ -245,14 +251,14 @@ class EmbeddedBackend(AnalysedBackend):
     def _filter(self, query: SearchQuery, visibility: Visibility | None) -> list[Query]:
         filters = []
         if visibility is not None:
-            seen = [(Occur.Should, Query.term_set_query(self.schema, "audience", list(visibility.audiences)))]
+            seen = [(Occur.Should, self._any("audience", visibility.audiences))]
             if visibility.department:
                 seen.append((Occur.Should, Query.boolean_query([
                     (Occur.Must, self._term("audience", Visibility.OWNER)),
                     (Occur.Must, self._term("owner", visibility.department))])))
             filters.append(Query.boolean_query(seen))
         for facet, values in query.filters.items():
-            filters.append(Query.term_set_query(self.schema, str(facet), [str(v) for v in values]))
+            filters.append(self._any(str(facet), [str(v) for v in values]))
         low, high = _days(query.issued_from), _days(query.issued_to)
         if low is not None or high is not None:
             filters.append(Query.range_query(self.schema, "date_desc", tantivy.FieldType.Integer,
@@ -282,14 +288,21 @@ class EmbeddedBackend(AnalysedBackend):
         hits = [RawHit(float(key) if query.sort is Sort.RELEVANCE and not parsed.is_empty else 0.0,
                        json.loads(searcher.doc(address).get_first("payload")))
                 for key, address in result.hits[:query.limit]]
-        facets: dict[Facet, list[tuple[str, int]]] = {}
-        if query.facets:
-            spec = {str(f): {"terms": {"field": str(f), "size": query.facet_limit,
-                                       "segment_size": max(FACET_SEGMENT_SIZE, query.facet_limit)}}
-                    for f in query.facets}
-            aggregated = searcher.aggregate(compiled, spec)
-            facets = {f: [(b["key"], b["doc_count"]) for b in aggregated[str(f)]["buckets"]] for f in query.facets}
+        facets = self._facets(searcher, compiled, query) if query.facets else {}
         return RawResult(result.count, hits, facets)
+
+    @staticmethod
+    def _facets(searcher: tantivy.Searcher, compiled: Query, query: SearchQuery) -> dict[Facet, list[tuple[str, int]]]:
+        """Facet counts; exact: when merging segments' top values could miss counts (the aggregation's error
+        bound is above 0), they are counted again with every value of every segment."""
+        def aggregate(segment_size: int | None) -> dict[str, dict]:
+            options = {"size": query.facet_limit} | ({"segment_size": segment_size} if segment_size else {})
+            return searcher.aggregate(compiled, {str(f): {"terms": {"field": str(f), **options}} for f in query.facets})
+
+        aggregated = aggregate(None)
+        if any(aggregated[str(f)].get("doc_count_error_upper_bound") for f in query.facets):
+            aggregated = aggregate(max(FACET_SEGMENT_SIZE, query.facet_limit))
+        return {f: [(b["key"], b["doc_count"]) for b in aggregated[str(f)]["buckets"]] for f in query.facets}
 
     def suggest(self, prefix: str, caller: Caller, limit: int = 10) -> list[Suggestion]:
         key = suggest_prefix(prefix)

@@ -126,6 +126,17 @@ def test_visibility_is_compiled_into_hits_totals_and_facets(backend: SearchBacke
     assert sum(v.count for v in text.facets.get(Facet.PUBLISHER, [])) == len(wanted)
 
 
+def test_facet_counts_stay_exact_across_many_index_updates(backend: SearchBackend) -> None:
+    for doc in DOCUMENTS:  # one update per document: the embedded index gets one segment each
+        backend.index([doc])
+    for limit in (1, 2, 50):
+        result = backend.search(SearchQuery(facets=(Facet.FORMAT, Facet.AREA), facet_limit=limit), ADMIN)
+        for facet in (Facet.FORMAT, Facet.AREA):
+            counts = Counter(v for d in DOCUMENTS for v in d.facets[facet])
+            expected = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+            assert [(v.value, v.count) for v in result.facets[facet]] == expected
+
+
 def test_staff_see_staff_entries_and_only_their_own_department_s_owner_entries(backend: SearchBackend) -> None:
     staff_a = set(iris(backend.search(SearchQuery(limit=50), STAFF_A).hits))
     assert BY_IRI["http://example.org/id/dataset/A-002"].iri in staff_a  # staff audience
