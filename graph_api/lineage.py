@@ -6,7 +6,7 @@ service → dataset (DESIGN.md). Every edge below is written in the direction da
 frontier), so a depth-5 walk costs a handful of queries however wide it is. It only ever steps onto nodes
 the caller may see (:mod:`yuanshu.visibility`), never revisits a node (cycle safety), stops at the depth
 cap and keeps at most ``per_hop`` new nodes per hop (DataHub's ``entitiesExploredPerHopLimit``), saying so
-with ``truncated``.
+with ``truncated``. Walks return bare nodes; :func:`describe` adds types and labels for those a caller shows.
 """
 
 from __future__ import annotations
@@ -31,26 +31,31 @@ class Direction(StrEnum):
 
 @dataclass(frozen=True)
 class EdgeKind:
-    """One kind of lineage edge: a SPARQL pattern binding ``?source`` (upstream) and ``?target``."""
+    """One kind of lineage edge: ``?target <predicate> ?source`` (with the target of class ``target_class``
+    when given), or, for edges no single triple states, a SPARQL ``pattern`` binding both."""
 
     name: str
     label: str
-    pattern: str
+    predicate: str | None = None
+    target_class: str | None = None
+    pattern: str | None = None
     dependency: bool = True  # whether the target breaks when the source goes (used by impact analysis)
 
 
+_YS, _PROV, _DCT = "https://w3id.org/yuanshu/ns#", "http://www.w3.org/ns/prov#", "http://purl.org/dc/terms/"
+_DATASET, _INDICATOR = "http://www.w3.org/ns/dcat#Dataset", _YS + "Indicator"
 EDGE_KINDS: tuple[EdgeKind, ...] = (
-    EdgeKind("OPERATES", "运维", "?target ys:operatedBy ?source .", dependency=False),
-    EdgeKind("PUBLISHES", "提供", "?target dct:publisher ?source .", dependency=False),
-    EdgeKind("COMPETENT_FOR", "实施", "?target cv:hasCompetentAuthority ?source .", dependency=False),
-    EdgeKind("FEEDS_SYSTEM", "上游系统", "?target ys:dependsOn ?source ."),
-    EdgeKind("PRODUCES", "产生", "?target ys:sourceSystem ?source ."),
-    EdgeKind("HANDLES", "支撑办理", "?target ys:handledBy ?source ."),
-    EdgeKind("DERIVES", "派生", "?target prov:wasDerivedFrom ?source . ?target a dcat:Dataset ."),
-    EdgeKind("FEEDS", "数据来源", "?target prov:wasDerivedFrom ?source . ?target a ys:Indicator ."),
-    EdgeKind("USED_BY", "使用", "?target ys:usesDataset ?source ."),
+    EdgeKind("OPERATES", "运维", _YS + "operatedBy", dependency=False),
+    EdgeKind("PUBLISHES", "提供", _DCT + "publisher", dependency=False),
+    EdgeKind("COMPETENT_FOR", "实施", "http://data.europa.eu/m8g/hasCompetentAuthority", dependency=False),
+    EdgeKind("FEEDS_SYSTEM", "上游系统", _YS + "dependsOn"),
+    EdgeKind("PRODUCES", "产生", _YS + "sourceSystem"),
+    EdgeKind("HANDLES", "支撑办理", _YS + "handledBy"),
+    EdgeKind("DERIVES", "派生", _PROV + "wasDerivedFrom", _DATASET),
+    EdgeKind("FEEDS", "数据来源", _PROV + "wasDerivedFrom", _INDICATOR),
+    EdgeKind("USED_BY", "使用", _YS + "usesDataset"),
     # a computable indicator is evaluated over the service items of its scope area (and the areas below it)
-    EdgeKind("MEASURED_BY", "计入指标", "?target a ys:Indicator ; ys:computable true ; ys:scopeArea ?scope ."
+    EdgeKind("MEASURED_BY", "计入指标", pattern="?target a ys:Indicator ; ys:computable true ; ys:scopeArea ?scope ."
              " ?source a cpsv:PublicService ; ys:area/ys:parentArea* ?scope .", dependency=False),
 )
 _KINDS = {k.name: k for k in EDGE_KINDS}
@@ -65,6 +70,8 @@ class Edge:
 
 @dataclass
 class Node:
+    """A node reached by a walk (types and label filled in by :func:`describe` when wanted)."""
+
     iri: str
     depth: int
     types: list[str] = field(default_factory=list)
@@ -83,35 +90,60 @@ def _values(iris: Iterable[str]) -> str:
     return " ".join(f"<{i}>" for i in iris)
 
 
-def _step_query(frontier: Iterable[str], downstream: bool, caller: Caller, kinds: Iterable[EdgeKind]) -> str:
+def _step_query(frontier: list[str], downstream: bool, caller: Caller, kinds: list[EdgeKind]) -> str:
     """One hop for the whole frontier, every edge kind at once.
 
-    The frontier's VALUES and the guard go inside each UNION branch: Oxigraph then starts every branch
-    from the known nodes instead of joining whole branches afterwards (10× faster, measured)."""
+    Edges stated by one triple are found with one index lookup per frontier node (``?target ?p ?source``
+    with ``?p`` filtered, the target's class alongside); the frontier's VALUES and the guard sit inside each
+    UNION branch, so Oxigraph starts every branch from the known nodes (both measured ≥ 3× faster than one
+    branch per kind with VALUES outside)."""
     known, new = ("source", "target") if downstream else ("target", "source")
     values = f"VALUES ?{known} {{ {_values(frontier)} }}"
-    unions = " UNION ".join(f'{{ {values} {k.pattern} {caller.guard(new)} BIND("{k.name}" AS ?kind) }}'
-                            for k in kinds)
-    return f"SELECT DISTINCT ?source ?target ?kind WHERE {{ {unions} }}"
+    branches = []
+    predicates = sorted({k.predicate for k in kinds if k.predicate})
+    if predicates:
+        classes = sorted({k.target_class for k in kinds if k.target_class})
+        typed = (f" OPTIONAL {{ ?target a ?class . FILTER(?class IN ({', '.join(f'<{c}>' for c in classes)})) }}"
+                 if classes else "")
+        branches.append(f"{{ {values} ?target ?p ?source . FILTER(?p IN ({', '.join(f'<{p}>' for p in predicates)}))"
+                        f" {caller.guard(new)}{typed} }}")
+    branches += [f'{{ {values} {k.pattern} {caller.guard(new)} BIND("{k.name}" AS ?kind) }}'
+                 for k in kinds if k.pattern]
+    return f"SELECT DISTINCT ?source ?target ?p ?class ?kind WHERE {{ {' UNION '.join(branches)} }}"
 
 
 def neighbours(store: GraphStore, frontier: Iterable[str], downstream: bool, caller: Caller,
                kinds: Iterable[EdgeKind] = EDGE_KINDS) -> list[Edge]:
     """The edges one hop up- or downstream of the frontier, to nodes the caller may see."""
-    frontier = list(frontier)
+    frontier, kinds = list(frontier), list(kinds)
     if not frontier:
         return []
-    rows = store.select(_step_query(frontier, downstream, caller, kinds))
-    return [Edge(r["source"].value, r["target"].value, r["kind"].value) for r in rows
-            if isinstance(r["source"], ox.NamedNode) and isinstance(r["target"], ox.NamedNode)]
+    by_predicate = {(k.predicate, k.target_class): k.name for k in kinds if k.predicate}
+    untyped = {p for p, c in by_predicate if c is None}
+    edges = []
+    for row in store.select(_step_query(frontier, downstream, caller, kinds)):
+        source, target = row["source"], row["target"]
+        if not (isinstance(source, ox.NamedNode) and isinstance(target, ox.NamedNode)):
+            continue
+        if "kind" in row:
+            kind: str | None = row["kind"].value
+        else:
+            predicate = row["p"].value
+            cls = row["class"].value if "class" in row else None
+            kind = by_predicate.get((predicate, None) if predicate in untyped else (predicate, cls))
+        if kind is not None:
+            edges.append(Edge(source.value, target.value, kind))
+    return list(dict.fromkeys(edges))
 
 
-def describe(store: GraphStore, nodes: dict[str, Node]) -> None:
-    """Fill in the types and (Chinese) labels of the nodes, in one query."""
+def describe(store: GraphStore, iris: Iterable[str]) -> dict[str, Node]:
+    """Types and (preferably Chinese) labels of nodes, in one query (VALUES inside each branch, as above)."""
+    nodes = {iri: Node(iri, 0) for iri in iris}
     if not nodes:
-        return
-    rows = store.select(f"""SELECT ?n ?type ?label WHERE {{ VALUES ?n {{ {_values(nodes)} }}
-        {{ ?n a ?type }} UNION {{ ?n dct:title|skos:prefLabel ?label }} }}""")
+        return nodes
+    values = f"VALUES ?n {{ {_values(nodes)} }}"
+    rows = store.select(f"""SELECT ?n ?type ?label WHERE {{ {{ {values} ?n a ?type }}
+        UNION {{ {values} ?n dct:title|skos:prefLabel ?label }} }}""")
     for row in rows:
         node = nodes[row["n"].value]
         if "type" in row and row["type"].value not in node.types:
@@ -119,6 +151,7 @@ def describe(store: GraphStore, nodes: dict[str, Node]) -> None:
         label = row.get("label")
         if isinstance(label, ox.Literal) and (node.label is None or label.language == "zh"):
             node.label = label.value
+    return nodes
 
 
 def visible(store: GraphStore, iri: str, caller: Caller) -> bool:
@@ -154,7 +187,6 @@ def lineage(store: GraphStore, root: str, caller: Caller, *, direction: Directio
             frontier = found
             if not frontier:
                 break
-    describe(store, graph.nodes)
     return graph
 
 
@@ -186,7 +218,6 @@ def impact(store: GraphStore, system: str, caller: Caller, *, max_nodes: int = 1
                 nodes[edge.target] = Node(edge.target, hop)
                 found.append(edge.target)
         frontier = found
-    describe(store, nodes)
     return [Affected(node, _path_to(parents, iri)) for iri, node in nodes.items()]
 
 

@@ -43,8 +43,9 @@ class Runtime:
     search: SearchBackend  # search index (search.backend): embedded or Elasticsearch, by settings
 
     @classmethod
-    def open(cls, settings: Settings | None = None) -> Runtime:
-        """Open (creating if needed) the data directory; clean up what a crash left behind."""
+    def open(cls, settings: Settings | None = None, *, refresh: bool = True) -> Runtime:
+        """Open (creating if needed) the data directory; clean up what a crash left behind; bring what is
+        derived from the graph up to date unless ``refresh`` is false (benchmarks timing the store alone)."""
         settings = settings or get_settings()
         settings.home.mkdir(parents=True, exist_ok=True)
         minter = IriMinter(settings.base_iri)
@@ -54,7 +55,8 @@ class Runtime:
         published = PublishedView(settings.home / "published", minter)
         runtime = cls(settings, minter, store, sessions, published, open_backend(settings))
         runtime.load_reference_graphs()
-        runtime.refresh_derived()
+        if refresh:
+            runtime.refresh_derived()
         return runtime
 
     def load_reference_graphs(self) -> None:

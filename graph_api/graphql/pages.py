@@ -1,7 +1,10 @@
 """Relay-style cursor pages over one class of entities, with filters and a stable order.
 
-Entities are ordered by IRI; a cursor is the (base64) IRI of the last entity of the previous page, so a
-page continues after it (keyset paging: no gaps or repeats while paging, even across loads).
+Oxigraph sorts by decoding every term it compares (measured: ORDER BY over 1,889 datasets takes ~0.4 s,
+so ~60 s at scale ×100), so pages follow the store's own index order instead: deterministic for a given
+state of the store, and cheap to skip through. A cursor holds the position after its item and the
+store's generation; a page asked with a cursor from an older generation is refused with a clear message
+(start again), so paging never silently skips or repeats an entity across a load.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from dataclasses import dataclass
 from graph_api.graphql.data import GraphReader
 from ontology.codelists import code_list
 from ontology.namespaces import CODE
+from yuanshu.published import store_generation
 
 MAX_PAGE = 500
 
@@ -21,18 +25,21 @@ class InputError(ValueError):
     """A bad argument (filter value, cursor, page size), reported as a GraphQL error."""
 
 
-def encode_cursor(iri: str) -> str:
-    return base64.urlsafe_b64encode(iri.encode()).decode()
+def encode_cursor(position: int, generation: str) -> str:
+    return base64.urlsafe_b64encode(f"{position}:{generation[:16]}".encode()).decode()
 
 
-def decode_cursor(cursor: str) -> str:
+def decode_cursor(cursor: str, generation: str) -> int:
+    """The position a cursor points after; InputError if it is malformed or from an older store state."""
     try:
-        value = base64.b64decode(cursor.encode(), altchars=b"-_", validate=True).decode()
+        position, _, stamp = base64.b64decode(cursor.encode(), altchars=b"-_", validate=True).decode().partition(":")
+        offset = int(position)
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        value = ""
-    if not value.startswith(("http://", "https://")):
-        raise InputError(f"无效的游标 “{cursor}” / invalid cursor")
-    return value
+        raise InputError(f"无效的游标 “{cursor}” / invalid cursor") from None
+    if stamp != generation[:16]:
+        raise InputError("数据已更新，游标失效，请从第一页重新分页 / the data changed since this cursor was issued:"
+                         " start paging again from the first page")
+    return offset
 
 
 def literal(value: str) -> str:
@@ -79,18 +86,27 @@ class Page:
     total: int
     has_next: bool
     has_previous: bool
+    offset: int  # position of the first item
+    generation: str
+
+    def cursor(self, index: int) -> str:
+        """The cursor after the page's ``index``-th item."""
+        return encode_cursor(self.offset + index + 1, self.generation)
 
 
-def fetch_page(reader: GraphReader, cls: str, patterns: list[str], first: int, after: str | None) -> Page:
-    """One page of the visible entities of class ``cls`` matching ``patterns``, and their total."""
+def fetch_page(reader: GraphReader, cls: str, patterns: list[str], first: int, after: str | None, *,
+               count: bool = True) -> Page:
+    """One page of the visible entities of class ``cls`` matching ``patterns``, and (if ``count``) their total."""
     if not 0 <= first <= MAX_PAGE:
         raise InputError(f"first 应在 0 到 {MAX_PAGE} 之间 / first must be between 0 and {MAX_PAGE}")
     where = f"?x a {iri(cls)} . {reader.guard('x')} {' '.join(patterns)}"
-    total = int(reader.select(f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {where} }}")[0]["n"].value)
-    after_filter = f"FILTER(STR(?x) > {literal(decode_cursor(after))})" if after else ""
+    generation = store_generation(reader.store)
+    offset = decode_cursor(after, generation) if after else 0
+    total = -1
+    if count:
+        total = int(reader.select(f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {where} }}")[0]["n"].value)
     iris: list[str] = []
     if first:
-        rows = reader.select(f"SELECT DISTINCT ?x WHERE {{ {where} {after_filter} }}"
-                             f" ORDER BY STR(?x) LIMIT {first + 1}")
+        rows = reader.select(f"SELECT DISTINCT ?x WHERE {{ {where} }} OFFSET {offset} LIMIT {first + 1}")
         iris = [r["x"].value for r in rows]
-    return Page(iris[:first], total, len(iris) > first, after is not None)
+    return Page(iris[:first], total, len(iris) > first, offset > 0, offset, generation)

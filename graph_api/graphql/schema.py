@@ -10,9 +10,11 @@ from graphql import GraphQLError
 from strawberry.extensions import AddValidationRules, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.fastapi import GraphQLRouter
 from strawberry.types import Info
+from strawberry.types.nodes import SelectedField, Selection
 
 from graph_api import lineage as walks
 from graph_api.graphql.data import GraphReader
+from graph_api.graphql.fields import load_many, load_one, reader_of
 from graph_api.graphql.limits import StoreQueryCount, cost_limit
 from graph_api.graphql.pages import InputError, code_value, entity_ref, fetch_page, iri, text_match
 from graph_api.graphql.types import (
@@ -37,7 +39,6 @@ from graph_api.graphql.types import (
     Node,
     PublicService,
     connection,
-    reader_of,
     wrap,
 )
 from graph_api.identity import caller_of
@@ -111,26 +112,38 @@ INDICATOR_FILTERS = {"area": ("ys:scopeArea", None), "department": ("ys:responsi
                      "text": ("", None)}
 
 
+def _node_selections(info: Info) -> list[Selection]:
+    """The selections made on a connection's nodes (under ``nodes`` and ``edges { node }``)."""
+    found: list[Selection] = []
+    for selection in info.selected_fields[0].selections:
+        if isinstance(selection, SelectedField) and selection.name == "nodes":
+            found += selection.selections
+        elif isinstance(selection, SelectedField) and selection.name == "edges":
+            for inner in selection.selections:
+                if isinstance(inner, SelectedField) and inner.name == "node":
+                    found += inner.selections
+        elif not isinstance(selection, SelectedField):
+            found.append(selection)  # a fragment: load everything
+    return found
+
+
 async def _page(info: Info, cls: str, kind: type[T], patterns: list[str], first: int,
                 after: str | None) -> Connection[T]:
     reader = reader_of(info)
+    selections = info.selected_fields[0].selections
+    # count only when asked (a COUNT over a large class is the dearest part of a page); fragments: count
+    wants_total = any(not isinstance(f, SelectedField) or f.name == "totalCount" for f in selections)
     try:
-        page = fetch_page(reader, cls, patterns, first, after)
+        page = fetch_page(reader, cls, patterns, first, after, count=wants_total)
     except InputError as exc:
         raise GraphQLError(str(exc)) from None
-    entities = await reader.entity_list(page.iris)
-    by_iri = {e.iri: e for e in entities}
-    iris = [i for i in page.iris if i in by_iri]
-    return connection(page, [kind(entity=by_iri[i]) for i in iris], iris)  # type: ignore[call-arg]
+    nodes = await load_many(info, page.iris, kind.__name__, cls, _node_selections(info))
+    return connection(page, {n.entity.iri: n for n in nodes})
 
 
 async def _get(info: Info, id: str, kind: type[T], cls: str) -> T | None:
-    try:
-        iri(id)
-    except InputError as exc:
-        raise GraphQLError(str(exc)) from None
-    entity = await reader_of(info).entity(id)
-    return kind(entity=entity) if entity is not None and entity.has_type(cls) else None  # type: ignore[call-arg]
+    _check_iri(id)
+    return await load_one(info, id, kind.__name__, cls)
 
 
 def _filters(filter_: object, spec: dict[str, tuple[str, str | None]]) -> list[str]:
@@ -147,9 +160,15 @@ LineageDirection = strawberry.enum(walks.Direction, description="上游、下游
 @strawberry.type(description="血缘图中的节点 / a node of a lineage graph")
 class LineageNode:
     id: str
-    label: str | None
-    types: list[str]
     depth: int = strawberry.field(description="与起点的距离（跳数）/ hops from the start")
+
+    @strawberry.field(description="名称 / label")
+    async def label(self, info: Info) -> str | None:
+        return (await reader_of(info).descriptions.load(self.id)).label
+
+    @strawberry.field(description="类型 IRI / class IRIs")
+    async def types(self, info: Info) -> list[str]:
+        return (await reader_of(info).descriptions.load(self.id)).types
 
     @strawberry.field(description="节点对应的实体 / the entity itself")
     async def entity(self, info: Info) -> EntityType | None:
@@ -158,7 +177,7 @@ class LineageNode:
 
     @staticmethod
     def of(node: walks.Node) -> LineageNode:
-        return LineageNode(id=node.iri, label=node.label, types=node.types, depth=node.depth)
+        return LineageNode(id=node.iri, depth=node.depth)
 
 
 @strawberry.type(description="血缘边（按数据流向：source 流向 target）/ a lineage edge, in the direction data flows")
@@ -187,22 +206,26 @@ class AffectedEntity:
     path: list[LineageEdge]
 
 
-@strawberry.type(description="系统下线影响分析 / what breaks if a system is retired")
+@strawberry.type(description="系统下线影响 / what breaks if a system is retired")
 class ImpactReport:
     system: str
     affected: list[AffectedEntity]
 
+    async def _count(self, info: Info, cls: str) -> int:
+        nodes = await reader_of(info).descriptions.load_many([a.node.id for a in self.affected])
+        return sum(cls in n.types for n in nodes)
+
     @strawberry.field(description="受影响的数据集数 / datasets affected")
-    def dataset_count(self) -> int:
-        return sum(DATASET in a.node.types for a in self.affected)
+    async def dataset_count(self, info: Info) -> int:
+        return await self._count(info, DATASET)
 
     @strawberry.field(description="受影响的事项数 / services affected")
-    def service_count(self) -> int:
-        return sum(SERVICE in a.node.types for a in self.affected)
+    async def service_count(self, info: Info) -> int:
+        return await self._count(info, SERVICE)
 
     @strawberry.field(description="受影响的指标数 / indicators affected")
-    def indicator_count(self) -> int:
-        return sum(INDICATOR in a.node.types for a in self.affected)
+    async def indicator_count(self, info: Info) -> int:
+        return await self._count(info, INDICATOR)
 
 
 @strawberry.type

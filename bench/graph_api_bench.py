@@ -1,0 +1,132 @@
+"""GraphQL latency beside hand-written SPARQL answering the same question on the same store, same run.
+
+    python -m bench.graph_api_bench [--scale 100] [--runs 50] [--out bench/out]
+
+Builds (once, cached in ``<out>/graph-home-<scale>``) a data directory with the demo data at the given
+scale, loaded by the real loader. Then, in one process on that store, times three questions, each asked
+as a GraphQL query (executed by the real schema, with an administrator's context: batching, guard,
+resolvers, serialisation — no HTTP) and as one hand-written SPARQL query on the same pyoxigraph store:
+
+1. a depth-5 upstream lineage of a derived dataset (nodes with types and labels);
+2. a 100-item dataset page with nested publishers;
+3. ``impact`` of the most-used system (every transitive dependant; GraphQL asked for the nodes only, as
+   the SPARQL property path gives no paths).
+
+Prints p50/p95 for each and the GraphQL/SPARQL ratio of the p50s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from graph_api.graphql.data import GraphReader
+from graph_api.graphql.schema import build_schema
+from graph_api.graphql.types import Context
+from yuanshu.config import Settings
+from yuanshu.demo import generate
+from yuanshu.runtime import Runtime
+from yuanshu.visibility import ADMIN
+
+UPSTREAM = "(prov:wasDerivedFrom|ys:sourceSystem|dct:publisher|ys:dependsOn|ys:operatedBy)"
+DEPENDANTS = "(^ys:dependsOn|^ys:sourceSystem|^ys:handledBy|^prov:wasDerivedFrom|^ys:usesDataset)"
+
+
+def build(out: Path, scale: float) -> Settings:
+    home = out / f"graph-home-{scale:g}"
+    settings = Settings(home=home)
+    if (home / "built").exists():
+        return settings
+    files = generate(out / f"scale-{scale:g}", scale=scale, formats="csv")
+    runtime = Runtime.open(settings, refresh=False)
+    started = time.perf_counter()
+    runtime.loader(agent="bench").load(files)
+    runtime.close()
+    (home / "built").write_text(f"loaded in {time.perf_counter() - started:.0f} s\n")
+    return settings
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    return statistics.median(ordered), ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def timed(fn: Callable[[], Any], runs: int) -> tuple[list[float], Any]:
+    fn()  # warm-up
+    samples, result = [], None
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = fn()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples, result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", type=float, default=100)
+    parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--out", type=Path, default=Path("bench/out"))
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    settings = build(args.out, args.scale)
+    runtime = Runtime.open(settings, refresh=False)
+    store = runtime.store
+    schema = build_schema(settings)
+    loop = asyncio.new_event_loop()
+
+    def graphql(query: str, **variables: Any) -> dict[str, Any]:
+        context = Context(GraphReader(store, ADMIN))
+        result = loop.run_until_complete(schema.execute(query, variable_values=variables, context_value=context))
+        assert not result.errors, result.errors
+        assert result.data is not None
+        return result.data
+
+    def sparql(query: str) -> list[dict[str, Any]]:
+        return store.select(query)
+
+    derived = store.select("""SELECT ?d (COUNT(DISTINCT ?up) AS ?n) WHERE {
+        ?d prov:wasDerivedFrom/prov:wasDerivedFrom ?up . ?d a dcat:Dataset } GROUP BY ?d ORDER BY DESC(?n) STR(?d)
+        LIMIT 1""")[0]["d"].value
+    system = store.select("""SELECT ?s (COUNT(?x) AS ?n) WHERE { ?s a ys:InformationSystem .
+        { ?x ys:sourceSystem ?s } UNION { ?x ys:handledBy ?s } } GROUP BY ?s ORDER BY DESC(?n) STR(?s) LIMIT 1""")[0]
+    datasets = store.select("SELECT (COUNT(*) AS ?n) WHERE { ?d a dcat:Dataset }")[0]["n"].value
+    print(f"scale ×{args.scale:g}: {len(store):,} quads, {int(datasets):,} datasets; {args.runs} runs each")
+    print(f"lineage root {derived}; most-used system {system['s'].value} ({system['n'].value} direct dependants)")
+
+    hop = f"{UPSTREAM}?"
+    questions: list[tuple[str, Callable[[], Any], Callable[[], Any], Callable[[Any, Any], str]]] = [
+        ("depth-5 lineage (upstream)",
+         lambda: graphql("""query($id: String!) { lineage(id: $id, direction: UPSTREAM, depth: 5, perHop: 1000) {
+            nodes { id label types depth } edges { source target kind } } }""", id=derived),
+         lambda: sparql(f"""SELECT ?n ?type ?label WHERE {{
+            {{ SELECT DISTINCT ?n WHERE {{ <{derived}> {"/".join([hop] * 5)} ?n }} }}
+            {{ ?n a ?type }} UNION {{ ?n dct:title|skos:prefLabel ?label }} }}"""),
+         lambda g, s: f"{len(g['lineage']['nodes'])} nodes / {len({r['n'].value for r in s})} nodes"),
+        ("100 datasets with publishers",
+         lambda: graphql("{ datasets(first: 100) { nodes { id title publisher { id name } } } }"),
+         lambda: sparql("""SELECT ?d ?title ?p ?name WHERE { { SELECT ?d WHERE { ?d a dcat:Dataset } LIMIT 100 }
+            ?d dct:title ?title . OPTIONAL { ?d dct:publisher ?p . ?p skos:prefLabel ?name } }"""),
+         lambda g, s: f"{len(g['datasets']['nodes'])} rows / {len({r['d'].value for r in s})} rows"),
+        ("impact of the most-used system",
+         lambda: graphql("""query($id: String!) { impact(systemId: $id) { affected { node { id } } } }""",
+                         id=system["s"].value),
+         lambda: sparql(f"""SELECT DISTINCT ?n WHERE {{ <{system['s'].value}> {DEPENDANTS}+ ?n }}"""),
+         lambda g, s: f"{len(g['impact']['affected'])} affected / {len(s)} affected"),
+    ]
+    print(f"\n{'question':34} {'GraphQL p50':>11} {'p95':>8} {'SPARQL p50':>11} {'p95':>8} {'ratio':>6}  answers")
+    for name, ask_graphql, ask_sparql, answers in questions:
+        g_samples, g_result = timed(ask_graphql, args.runs)
+        s_samples, s_result = timed(ask_sparql, args.runs)
+        (g50, g95), (s50, s95) = percentiles(g_samples), percentiles(s_samples)
+        print(f"{name:34} {g50:9.1f}ms {g95:6.1f}ms {s50:9.1f}ms {s95:6.1f}ms {g50 / s50:6.2f}  "
+              f"{answers(g_result, s_result)}")
+    runtime.close()
+
+
+if __name__ == "__main__":
+    main()
