@@ -164,34 +164,36 @@ class Export:
                  and any(p in self.profile.eu_mapped for p in mapping[t.subject].get(t.predicate.value, ()))]
         eu = {t.subject.value: t.object for t in visible_triples(
             self.store, self.caller, codes, [str(SKOS.exactMatch)], as_links=True)}
-        chosen: dict[tuple[Node, str], ox.NamedNode | ox.BlankNode | ox.Literal] = {}
+        given: set[tuple[Node, str]] = set()  # (subject, property) pairs of the single-valued properties
         for t in sorted(native, key=lambda t: (_sort_key(t.subject), _sort_key(t.object))):
             for predicate in mapping[t.subject].get(t.predicate.value, ()):
-                obj = eu.get(t.object.value, t.object) if predicate in self.profile.eu_mapped else t.object
                 if predicate in self.profile.single:
-                    if (t.subject, predicate) in chosen:
+                    if (t.subject, predicate) in given:
                         continue
-                    chosen[(t.subject, predicate)] = obj
+                    given.add((t.subject, predicate))
+                obj = eu.get(t.object.value, t.object) if predicate in self.profile.eu_mapped else t.object
                 self.add(t.subject, predicate, obj)
 
     def entities(self, subjects: list[str]) -> None:
         """The listed entities (which must pass the caller's guard), in the profile's form."""
         native = visible_triples(self.store, self.caller, subjects, self.profile.entity)
         self._map(native, {_n(s): self.profile.entity for s in subjects})
-        described = {t.subject for t in self.triples if t.predicate.value == str(DCT.description)}
+        description, title = str(DCT.description), str(DCT.title)
+        described = {t.subject for t in self.triples if t.predicate.value == description}
         for t in native:  # DCAT-AP and CPSV-AP require a description: the title stands in for a missing one
-            if t.predicate.value == str(DCT.title) and t.subject not in described:
-                self.add(t.subject, str(DCT.description), t.object)
+            if t.predicate.value == title and t.subject not in described:
+                self.add(t.subject, description, t.object)
 
     def describe_linked(self) -> None:
         """Give every linked value its class and the description its class calls for, level by level."""
         done: set[Node] = set()
+        rdf_type = _n(RDF.type)
         while pending := {node: classes for node, classes in self.classes.items() if node not in done}:
             done.update(pending)
             mapping: dict[Node, dict[str, tuple[str, ...]]] = {}
             for node, classes in pending.items():
                 for cls in sorted(classes):
-                    self.triples[ox.Triple(node, _n(RDF.type), _n(cls))] = None
+                    self.triples[ox.Triple(node, rdf_type, _n(cls))] = None
                     for native, exported in self.profile.described.get(cls, {}).items():
                         mapping.setdefault(node, {})[native] = (*mapping.get(node, {}).get(native, ()), *exported)
             iris = [n.value for n in mapping if isinstance(n, ox.NamedNode)]
