@@ -371,3 +371,20 @@ def test_a_cursor_from_before_a_load_is_refused_not_silently_skipping(runtime: R
     runtime.load([write_csv(tmp_path / "second.csv", CATALOG_HEADER, [["441600-C-1", "新", *common]])])
     with pytest.raises(InputError, match="重新分页"):
         fetch_page(reader, "http://www.w3.org/ns/dcat#Dataset", [], 10, page.cursor(1))
+
+
+def test_search_field_uses_the_index_with_the_callers_visibility(demo_server: Server) -> None:
+    query = """query($q: String!) { search(q: $q, facets: [OPEN_TYPE, TYPE], first: 50, highlight: true) {
+        total hits { id type title highlights { field text } entity { __typename } }
+        facets { facet title values { value label count } } } }"""
+    anonymous = data(demo_server, query, q="社保")["search"]
+    admin = data(demo_server, query, ADMIN_TOKEN, q="社保")["search"]
+    assert 0 < anonymous["total"] < admin["total"]
+    assert anonymous["hits"] and all(h["entity"] is not None for h in anonymous["hits"])
+    open_types = {v["value"] for f in anonymous["facets"] if f["facet"] == "OPEN_TYPE" for v in f["values"]}
+    assert open_types and not any(v.endswith("open-type-closed") for v in open_types)
+    assert any("<em>" in h["text"] for hit in anonymous["hits"] for h in hit["highlights"])
+    rest = httpx.get(f"{demo_server.url}/api/search", params={"q": "社保"}).json()
+    assert rest["total"] == anonymous["total"]
+    bad = gql(demo_server, "{ search(first: 100000) { total } }")
+    assert bad["errors"] and "limit" in bad["errors"][0]["message"]

@@ -17,6 +17,7 @@ from graph_api.graphql.data import GraphReader
 from graph_api.graphql.fields import load_many, load_one, reader_of
 from graph_api.graphql.limits import StoreQueryCount, cost_limit
 from graph_api.graphql.pages import InputError, code_value, entity_ref, fetch_page, iri, text_match
+from graph_api.graphql.search import SearchFacet, SearchFilter, SearchResults, SearchSort, run_search
 from graph_api.graphql.types import (
     AREA,
     CONCEPT,
@@ -42,6 +43,7 @@ from graph_api.graphql.types import (
     wrap,
 )
 from graph_api.identity import caller_of
+from search.backend import Sort
 from yuanshu.config import Settings
 
 T = TypeVar("T")
@@ -312,6 +314,14 @@ class Query:
     async def load_runs(self, info: Info, first: int = 20, after: str | None = None) -> Connection[LoadRun]:
         return await _page(info, LOAD_RUN, LoadRun, [], first, after)
 
+    # search ---------------------------------------------------------------------------------------
+    @strawberry.field(description="全文检索（中文分词、同义词、拼音）/ full-text search with facets")
+    def search(self, info: Info, q: str = "", filters: list[SearchFilter] | None = None,
+               facets: list[SearchFacet] | None = None,  # type: ignore[valid-type]
+               sort: SearchSort = Sort.RELEVANCE, first: int = 10, offset: int = 0,  # type: ignore[valid-type]
+               highlight: bool = False) -> SearchResults:
+        return run_search(info, q, filters, facets, sort, first, offset, highlight)
+
     # lineage --------------------------------------------------------------------------------------
     @strawberry.field(description="血缘：从一个实体向上游/下游可达的节点与边 / lineage around an entity")
     def lineage(self, info: Info, id: str, direction: LineageDirection = walks.Direction.BOTH,  # type: ignore[valid-type]
@@ -390,6 +400,6 @@ def graphql_router(settings: Settings) -> GraphQLRouter:
 
     async def context(request: Request) -> Context:
         runtime = request.app.state.runtime
-        return Context(GraphReader(runtime.store, caller_of(request)))
+        return Context(GraphReader(runtime.store, caller_of(request)), runtime.search)
 
     return GraphQLRouter(build_schema(settings), context_getter=context, graphql_ide="graphiql")

@@ -39,6 +39,7 @@ from graph_api.graphql.fields import (
 )
 from graph_api.graphql.pages import Page
 from ontology.namespaces import CPSV, CV, DCAT, DCT, DQV, ORG, PROV, SKOS, YS
+from search.backend import SearchBackend
 
 DATASET, DISTRIBUTION, SYSTEM = str(DCAT.Dataset), str(DCAT.Distribution), str(YS.InformationSystem)
 DEPARTMENT, AREA, SERVICE = str(ORG.Organization), str(YS.AdministrativeArea), str(CPSV.PublicService)
@@ -47,11 +48,12 @@ OBSERVATION, CONCEPT = str(YS.IndicatorObservation), str(SKOS.Concept)
 
 
 class Context(BaseContext):
-    """Per-request context: the reader (store + caller + batch loaders)."""
+    """Per-request context: the reader (store + caller + batch loaders) and the search index."""
 
-    def __init__(self, reader: GraphReader) -> None:
+    def __init__(self, reader: GraphReader, search: SearchBackend | None = None) -> None:
         super().__init__()
         self.reader = reader
+        self.search = search
 
 
 @strawberry.interface(description="图中的实体 / an entity of the graph")
