@@ -50,7 +50,7 @@ def visible(store: GraphStore, caller: Caller, iris: Iterable[str], *, as_links:
     guard = caller.guard("x")
     if not iris or not guard:
         return iris
-    rule = (f"FILTER(NOT EXISTS {{ ?x ys:audience ?any }} || EXISTS {{ {guard} }})" if as_links else guard)
+    rule = caller.link_guard("x") if as_links else guard
     return {row["x"].value for row in store.select(f"SELECT DISTINCT ?x WHERE {{ {_values('x', iris)} {rule} }}")}
 
 

@@ -33,7 +33,7 @@ CONSTRUCT {{ ?s ?p ?o }} WHERE {{
   {ANONYMOUS.guard("s")}
   ?s ?p ?o .
   FILTER(?p NOT IN ({", ".join(f"ys:{p}" for p in REFERENCE_LITERALS)}))
-  FILTER(!isIRI(?o) || NOT EXISTS {{ ?o ys:audience ?audience }} || EXISTS {{ {ANONYMOUS.guard("o")} }})
+  {ANONYMOUS.link_guard("o")}
 }}"""
 
 

@@ -108,6 +108,14 @@ class Caller:
                           f" ?{var} {_OWNED_BY} <{self.department}> }}")
         return f"FILTER({condition})"
 
+    def link_guard(self, var: str) -> str:
+        """A SPARQL fragment keeping ``?var`` where the caller may follow a link to it: an entity the caller
+        may see, or anything without an audience (vocabulary terms, code-list concepts, external IRIs)."""
+        if self.role is Role.ADMIN:
+            return ""
+        unlabelled = f"NOT EXISTS {{ ?{var} {_AUDIENCE} ?{var}__any }}"
+        return f"FILTER(!isIRI(?{var}) || {unlabelled} || EXISTS {{ {self.guard(var)} }})"
+
 
 ANONYMOUS = Caller()
 ADMIN = Caller(Role.ADMIN)
