@@ -21,7 +21,7 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(home: Path) -> Iterator[str]:
-    running = start_server(home, ["serve"], timeout=30)
+    running = start_server(home, ["serve"], timeout=180)
     yield running.url
     running.stop()
 
