@@ -75,3 +75,19 @@ def test_export_to_stdout(tmp_path: Path, files: tuple[Path, Path]) -> None:
     result = run(home, "export", "--format", "ttl")
     graph = rdflib.Graph().parse(data=result.stdout, format="turtle")
     assert len(graph) > 100
+
+
+def test_lineage_and_impact_from_the_command_line(tmp_path: Path) -> None:
+    home = tmp_path / "data"
+    catalog = write_csv(tmp_path / "目录.csv", CATALOG_HEADER, CATALOG_ROWS)
+    systems = write_csv(tmp_path / "系统.csv", ["系统名称", "系统编码", "所属部门"],
+                        [["河源市社会救助信息系统", "HYXT-1", "河源市民政局"]])
+    assert run(home, "load", str(catalog), str(systems)).returncode == 0
+    system = "http://127.0.0.1:8000/id/system/HYXT-1"
+    impact = run(home, "lineage", system, "--walk", "impact")
+    assert impact.returncode == 0, impact.stderr
+    assert "低保对象信息" in impact.stdout and "PRODUCES" in impact.stdout and "共 1 个" in impact.stdout
+    upstream = run(home, "lineage", "http://127.0.0.1:8000/id/dataset/441600-MZJ-002", "--walk", "upstream")
+    assert "婚姻登记信息" in upstream.stdout and "河源市社会救助信息系统" in upstream.stdout
+    missing = run(home, "lineage", "http://127.0.0.1:8000/id/dataset/nothing")
+    assert missing.returncode == 1 and "no such entity" in missing.stderr

@@ -193,6 +193,47 @@ def export(
     runtime.close()
 
 
+class Walk(StrEnum):
+    upstream = "upstream"
+    downstream = "downstream"
+    both = "both"
+    impact = "impact"
+
+
+@app.command()
+def lineage(
+    iri: Annotated[str, typer.Argument(help="实体 IRI / the entity's IRI")],
+    walk: Annotated[Walk, typer.Option("--walk", help="上游、下游、双向，或系统下线影响 / which walk")] = Walk.both,
+    depth: Annotated[int, typer.Option(help="深度 / depth (1–10)")] = 3,
+) -> None:
+    """血缘与影响分析 / lineage around an entity, or what retiring a system breaks (impact)."""
+    from graph_api import lineage as walks
+    from yuanshu.visibility import ADMIN
+
+    runtime = _open()
+    if walk is Walk.impact:
+        affected = walks.impact(runtime.store, iri, ADMIN)
+        found = None if affected is None else [(a.node.iri, a.node.depth, a.path) for a in affected]
+    else:
+        graph = walks.lineage(runtime.store, iri, ADMIN, direction=walks.Direction(walk.value.upper()), depth=depth)
+        found = None if graph is None else [(n.iri, n.depth, []) for n in graph.nodes.values() if n.iri != iri]
+    if found is None:
+        runtime.close()
+        err.print(f"[red]图中没有 {iri} / no such entity[/]")
+        raise typer.Exit(1)
+    described = walks.describe(runtime.store, [node for node, _, _ in found])
+    runtime.close()
+    table = Table(title=f"{walk.value}: {iri}")
+    for header in ("距离 hops", "类型 type", "名称 label", "IRI", "路径 path"):
+        table.add_column(header)
+    for node, hops, path in sorted(found, key=lambda f: (f[1], f[0])):
+        kinds = " → ".join(e.kind for e in path)
+        types = ", ".join(t.rsplit("#", 1)[-1].rsplit("/", 1)[-1] for t in described[node].types)
+        table.add_row(str(hops), types, described[node].label or "", node, kinds)
+    console.print(table)
+    console.print(f"共 {len(found)} 个 / {len(found)} entities")
+
+
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="监听地址")] = None,
