@@ -143,41 +143,51 @@ def raw_latencies(search: Callable[[Case], object], all_cases: list[Case], round
 
 # ------------------------------------------------------------------------------------------ SQLite FTS5
 class Fts5Engine:
-    """The same documents in SQLite FTS5 (BM25 with column weights), for the engine choice only."""
+    """The same documents in SQLite FTS5 (BM25 with column weights), for the engine choice only.
+
+    Single-valued facets are indexed columns of ``docs`` (filters are column tests, counts GROUP BYs over
+    the matches); multi-valued ones (formats, tags) rows of ``facets``."""
+
+    SINGLE = (Facet.TYPE, Facet.PUBLISHER, Facet.AREA, Facet.THEME, Facet.OPEN_TYPE, Facet.SHARING_TYPE,
+              Facet.FREQUENCY)
 
     def __init__(self, path: Path) -> None:
         self.db = sqlite3.connect(path)
-        self.db.executescript("""
+        columns = ", ".join(f"{f.value} TEXT" for f in self.SINGLE)
+        self.db.executescript(f"""
             PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;
             CREATE VIRTUAL TABLE fts USING fts5(title, body, tokenize = "unicode61 remove_diacritics 0");
-            CREATE TABLE docs (id INTEGER PRIMARY KEY, payload TEXT, audience TEXT);
+            CREATE TABLE docs (id INTEGER PRIMARY KEY, payload TEXT, audience TEXT, {columns});
             CREATE TABLE facets (id INTEGER, name TEXT, value TEXT);
         """)
 
     def build(self, docs: Iterator[SearchDocument]) -> int:
         count = 0
+        marks = ", ".join("?" * (3 + len(self.SINGLE)))
         for i, doc in enumerate(docs, start=1):
             self.db.execute("INSERT INTO fts(rowid, title, body) VALUES (?, ?, ?)", (i, doc.title_tokens,
                                                                                    doc.text_tokens))
-            self.db.execute("INSERT INTO docs VALUES (?, ?, ?)", (i, json.dumps({"iri": doc.iri, "title": doc.title}),
-                                                                 doc.audiences[0] if doc.audiences else ""))
+            single = [(doc.facets.get(f) or [None])[0] for f in self.SINGLE]
+            self.db.execute(f"INSERT INTO docs VALUES ({marks})",
+                            (i, json.dumps({"iri": doc.iri, "title": doc.title}),
+                             doc.audiences[0] if doc.audiences else "", *single))
             self.db.executemany("INSERT INTO facets VALUES (?, ?, ?)",
-                                [(i, str(f), v) for f, values in doc.facets.items() for v in values])
+                                [(i, str(f), v) for f, values in doc.facets.items() if f not in self.SINGLE
+                                 for v in values])
             count = i
         self.db.executescript("CREATE INDEX facets_by_id ON facets(id, name, value); "
-                              "CREATE INDEX docs_audience ON docs(audience, id); "
-                              "CREATE INDEX facets_by_value ON facets(name, value, id); ANALYZE;")
+                              "CREATE INDEX docs_audience ON docs(audience, type, area, open_type); ANALYZE;")
         self.db.commit()
         return count
 
     def search(self, case: Case) -> object:
         query = case.query()
-        terms = [alt[0][0] for alt in (g.alternatives for g in get_analyzer().parse_query(query.text).groups)]
+        terms = [g.alternatives[0][0] for g in get_analyzer().parse_query(query.text).groups]
         conditions = ["d.audience = 'https://w3id.org/yuanshu/code/audience-public'"]
         args: list[object] = []
         for facet, values in query.filters.items():
-            conditions.append("d.id IN (SELECT id FROM facets WHERE name = ? AND value = ?)")
-            args += [str(facet), values[0]]
+            conditions.append(f"d.{facet.value} = ?")
+            args.append(values[0])
         if terms:
             match = " AND ".join(f'"{t}"' for t in terms)
             matched = (f"SELECT d.id, bm25(fts, 3.0, 1.0) AS score FROM fts JOIN docs d ON d.id = fts.rowid "
@@ -190,9 +200,16 @@ class Fts5Engine:
         top = self.db.execute("SELECT d.payload FROM hits h JOIN docs d ON d.id = h.id ORDER BY h.score LIMIT ?",
                               (query.limit,)).fetchall()
         total = self.db.execute("SELECT count(*) FROM hits").fetchone()[0]
-        facets = {f: self.db.execute("SELECT value, count(*) AS n FROM facets WHERE name = ? AND id IN "
-                                     "(SELECT id FROM hits) GROUP BY value ORDER BY n DESC LIMIT 50",
-                                     (str(f),)).fetchall() for f in query.facets}
+        facets = {}
+        for f in query.facets:
+            if f in self.SINGLE:
+                sql = (f"SELECT d.{f.value}, count(*) AS n FROM hits h JOIN docs d ON d.id = h.id "
+                       f"GROUP BY d.{f.value} ORDER BY n DESC LIMIT 50")
+                facets[f] = self.db.execute(sql).fetchall()
+            else:
+                facets[f] = self.db.execute("SELECT value, count(*) AS n FROM hits h JOIN facets x ON x.id = h.id "
+                                            "AND x.name = ? GROUP BY value ORDER BY n DESC LIMIT 50",
+                                            (str(f),)).fetchall()
         return top, total, facets
 
 
