@@ -198,27 +198,36 @@ class Affected:
     path: list[Edge]
 
 
-def impact(store: GraphStore, system: str, caller: Caller, *, max_nodes: int = 10_000) -> list[Affected] | None:
+@dataclass
+class Impact:
+    affected: list[Affected]
+    truncated: bool  # stopped at ``max_nodes``: there is more
+
+
+def impact(store: GraphStore, system: str, caller: Caller, *, max_nodes: int = 10_000) -> Impact | None:
     """Every system, dataset, service and indicator depending on ``system``, directly or transitively.
 
-    Breadth-first over the dependency edges, so each path is a shortest one. None if the caller cannot see
-    the system."""
+    Breadth-first over the dependency edges, so each path is a shortest one; at most ``max_nodes`` (the
+    nearest first). None if the caller cannot see the system."""
     if not visible(store, system, caller):
         return None
     kinds = [k for k in EDGE_KINDS if k.dependency]
     parents: dict[str, Edge | None] = {system: None}
     nodes: dict[str, Node] = {}
-    frontier, hop = [system], 0
-    while frontier and len(nodes) < max_nodes and hop < 50:
+    frontier, hop, truncated = [system], 0, False
+    while frontier and hop < 50:
         hop += 1
         found = []
         for edge in neighbours(store, frontier, True, caller, kinds):
-            if edge.target not in parents and len(nodes) < max_nodes:
+            if edge.target not in parents:
+                if len(nodes) >= max_nodes:
+                    truncated = True
+                    break
                 parents[edge.target] = edge
                 nodes[edge.target] = Node(edge.target, hop)
                 found.append(edge.target)
-        frontier = found
-    return [Affected(node, _path_to(parents, iri)) for iri, node in nodes.items()]
+        frontier = [] if truncated else found
+    return Impact([Affected(node, _path_to(parents, iri)) for iri, node in nodes.items()], truncated)
 
 
 def _path_to(parents: dict[str, Edge | None], iri: str) -> list[Edge]:

@@ -306,9 +306,9 @@ def most_used_system(server: Server) -> str:
 
 def test_impact_of_a_system_lists_what_breaks_with_paths(demo_server: Server) -> None:
     system = most_used_system(demo_server)
-    report = data(demo_server, """query($id: String!) { impact(systemId: $id) { system datasetCount serviceCount
-        indicatorCount affected { node { id types depth } path { source target kind } } } }""", ADMIN_TOKEN,
-                  id=system)["impact"]
+    report = data(demo_server, """query($id: String!) { impact(systemId: $id) { system truncated datasetCount
+        serviceCount indicatorCount affected { node { id types depth } path { source target kind } } } }""",
+                  ADMIN_TOKEN, id=system)["impact"]
     assert report["datasetCount"] > 0 and report["serviceCount"] > 0
     for affected in report["affected"]:
         path = affected["path"]
@@ -319,6 +319,11 @@ def test_impact_of_a_system_lists_what_breaks_with_paths(demo_server: Server) ->
                   ADMIN_TOKEN, id=system)["system"]
     affected_ids = {a["node"]["id"] for a in report["affected"]}
     assert {d["id"] for d in direct["datasets"]} | {s["id"] for s in direct["services"]} <= affected_ids
+    assert report["truncated"] is False
+    capped = data(demo_server, """query($id: String!) { impact(systemId: $id, limit: 5) { truncated
+        affected { node { depth } } } }""", ADMIN_TOKEN, id=system)["impact"]
+    assert capped["truncated"] is True and len(capped["affected"]) == 5
+    assert max(a["node"]["depth"] for a in capped["affected"]) == 1, "the nearest come first"
     # the path query finds a path as short as impact's
     far = max(report["affected"], key=lambda a: len(a["path"]))
     path = data(demo_server, """query($a: String!, $b: String!) { path(from: $a, to: $b) { source target kind } }""",

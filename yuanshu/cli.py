@@ -212,8 +212,8 @@ def lineage(
 
     runtime = _open()
     if walk is Walk.impact:
-        affected = walks.impact(runtime.store, iri, ADMIN)
-        found = None if affected is None else [(a.node.iri, a.node.depth, a.path) for a in affected]
+        impact = walks.impact(runtime.store, iri, ADMIN, max_nodes=1_000_000)
+        found = None if impact is None else [(a.node.iri, a.node.depth, a.path) for a in impact.affected]
     else:
         graph = walks.lineage(runtime.store, iri, ADMIN, direction=walks.Direction(walk.value.upper()), depth=depth)
         found = None if graph is None else [(n.iri, n.depth, []) for n in graph.nodes.values() if n.iri != iri]

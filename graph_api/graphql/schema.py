@@ -47,6 +47,7 @@ from search.backend import Sort
 from yuanshu.config import Settings
 
 T = TypeVar("T")
+MAX_IMPACT = 100_000
 
 
 @strawberry.input(description="数据集筛选 / dataset filter (IRIs, code-list names or Chinese labels)")
@@ -212,6 +213,7 @@ class AffectedEntity:
 class ImpactReport:
     system: str
     affected: list[AffectedEntity]
+    truncated: bool = strawberry.field(description="是否因 limit 截断（最近的在前）/ cut at the limit, nearest first")
 
     async def _count(self, info: Info, cls: str) -> int:
         nodes = await reader_of(info).descriptions.load_many([a.node.id for a in self.affected])
@@ -339,15 +341,18 @@ class Query:
                             edges=[LineageEdge.of(e) for e in found.edges], truncated=found.truncated)
 
     @strawberry.field(description="系统下线影响：依赖它的数据集、事项、指标及路径 / what retiring a system breaks")
-    def impact(self, info: Info, system_id: str) -> ImpactReport | None:
+    def impact(self, info: Info, system_id: str, limit: int = 10_000) -> ImpactReport | None:
         reader = reader_of(info)
         _check_iri(system_id)
-        found = walks.impact(_counted(reader), system_id, reader.caller)
+        if not 1 <= limit <= MAX_IMPACT:
+            raise GraphQLError(f"limit 应在 1 到 {MAX_IMPACT} 之间 / limit must be 1–{MAX_IMPACT}")
+        found = walks.impact(_counted(reader), system_id, reader.caller, max_nodes=limit)
         if found is None:
             return None
-        found.sort(key=lambda a: (a.node.depth, a.node.iri))
-        return ImpactReport(system=system_id, affected=[
-            AffectedEntity(node=LineageNode.of(a.node), path=[LineageEdge.of(e) for e in a.path]) for a in found])
+        found.affected.sort(key=lambda a: (a.node.depth, a.node.iri))
+        return ImpactReport(system=system_id, truncated=found.truncated, affected=[
+            AffectedEntity(node=LineageNode.of(a.node), path=[LineageEdge.of(e) for e in a.path])
+            for a in found.affected])
 
     @strawberry.field(description="两个实体之间的最短血缘路径 / a shortest lineage path")
     def path(self, info: Info, from_: Annotated[str, strawberry.argument(name="from")],
