@@ -7,7 +7,14 @@ from typing import Annotated, TypeVar
 import strawberry
 from fastapi import Request
 from graphql import GraphQLError
-from strawberry.extensions import AddValidationRules, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
 from strawberry.fastapi import GraphQLRouter
 from strawberry.types import Info
 from strawberry.types.nodes import SelectedField, Selection
@@ -47,7 +54,7 @@ from search.backend import Sort
 from yuanshu.config import Settings
 
 T = TypeVar("T")
-MAX_IMPACT = 100_000
+MAX_IMPACT = 1_000_000
 
 
 @strawberry.input(description="数据集筛选 / dataset filter (IRIs, code-list names or Chinese labels)")
@@ -164,14 +171,8 @@ LineageDirection = strawberry.enum(walks.Direction, description="上游、下游
 class LineageNode:
     id: str
     depth: int = strawberry.field(description="与起点的距离（跳数）/ hops from the start")
-
-    @strawberry.field(description="名称 / label")
-    async def label(self, info: Info) -> str | None:
-        return (await reader_of(info).descriptions.load(self.id)).label
-
-    @strawberry.field(description="类型 IRI / class IRIs")
-    async def types(self, info: Info) -> list[str]:
-        return (await reader_of(info).descriptions.load(self.id)).types
+    label: str | None = strawberry.field(description="名称 / label")
+    types: list[str] = strawberry.field(description="类型 IRI / class IRIs")
 
     @strawberry.field(description="节点对应的实体 / the entity itself")
     async def entity(self, info: Info) -> EntityType | None:
@@ -180,7 +181,22 @@ class LineageNode:
 
     @staticmethod
     def of(node: walks.Node) -> LineageNode:
-        return LineageNode(id=node.iri, depth=node.depth)
+        return LineageNode(id=node.iri, depth=node.depth, label=node.label, types=node.types)
+
+
+def _describe_if_asked(info: Info, reader: GraphReader, nodes: list[walks.Node], *path: str) -> None:
+    """Fill in labels and types (one query for all nodes) when the selection under ``path`` asks for them."""
+    selections = info.selected_fields[0].selections
+    for name in path:
+        field = next((s for s in selections if isinstance(s, SelectedField) and s.name == name), None)
+        if field is None:
+            return
+        selections = field.selections
+    if any(not isinstance(s, SelectedField) or s.name in ("label", "types") for s in selections):
+        reader.queries += 1
+        described = walks.describe(reader.store, [n.iri for n in nodes])
+        for node in nodes:
+            node.label, node.types = described[node.iri].label, described[node.iri].types
 
 
 @strawberry.type(description="血缘边（按数据流向：source 流向 target）/ a lineage edge, in the direction data flows")
@@ -337,6 +353,7 @@ class Query:
         if found is None:
             return None
         nodes = sorted(found.nodes.values(), key=lambda n: (n.depth, n.iri))
+        _describe_if_asked(info, reader, nodes, "nodes")
         return LineageGraph(root=found.root, nodes=[LineageNode.of(n) for n in nodes],
                             edges=[LineageEdge.of(e) for e in found.edges], truncated=found.truncated)
 
@@ -350,6 +367,7 @@ class Query:
         if found is None:
             return None
         found.affected.sort(key=lambda a: (a.node.depth, a.node.iri))
+        _describe_if_asked(info, reader, [a.node for a in found.affected], "affected", "node")
         return ImpactReport(system=system_id, truncated=found.truncated, affected=[
             AffectedEntity(node=LineageNode.of(a.node), path=[LineageEdge.of(e) for e in a.path])
             for a in found.affected])
@@ -392,6 +410,8 @@ def _counted(reader: GraphReader) -> walks.GraphStore:
 
 def build_schema(settings: Settings) -> strawberry.Schema:
     return strawberry.Schema(query=Query, types=[Node], extensions=[
+        ParserCache(maxsize=512),  # clients repeat their queries: parse and validate each text once
+        ValidationCache(maxsize=512),
         QueryDepthLimiter(max_depth=settings.graphql_max_depth),
         MaxTokensLimiter(max_token_count=5000),
         MaxAliasesLimiter(max_alias_count=30),
