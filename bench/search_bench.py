@@ -12,8 +12,13 @@ Queries (all as an anonymous caller, so the visibility filter is always part of 
 * common — frequent words (信息, 登记, 许可, 服务);
 * rare — words in a handful of documents (古树名木, 雷电防护, 犬类, 殡葬);
 * filtered — a common word with type, area and 开放类型 filters;
-* faceted — the portal's search page: a word plus counts of seven facets;
+* faceted — the portal's search page: each of the 60 judged queries (tests/search_judgments.json: 社保,
+  不动产登记, 公积金贷款, …) with counts of seven facets;
+* faceted-common — the worst case: a word in a fifth of all documents (信息, 登记, …) with seven facet counts;
 * faceted-all — no text, counts of seven facets over everything visible (the portal's landing page).
+
+Sustained queries/s are measured for two mixes: *typical* (the faceted judged queries) and *worst case*
+(common, rare, filtered and faceted-common queries in equal parts).
 
 Raw engine: ``EmbeddedBackend.search`` in this process. HTTP: ``GET /api/search`` on a uvicorn server (one
 process, the real search router and backend) in a subprocess, from a minimal keep-alive asyncio client —
@@ -61,6 +66,7 @@ RARE = ("古树名木", "雷电防护", "犬类", "殡葬")
 class Case:
     kind: str
     params: dict[str, object]  # API parameters (also turned into a SearchQuery)
+    share: float = 1.0  # runs per round (the 60 judged queries run a tenth as often as the others)
 
     def query(self) -> SearchQuery:
         p = self.params
@@ -70,13 +76,24 @@ class Case:
 
 
 def cases(area: str) -> list[Case]:
+    from bench.relevance_bench import load_judgments
+
     facets = ",".join(FACETS)
     return ([Case("common", {"q": q, "size": 10}) for q in COMMON]
             + [Case("rare", {"q": q, "size": 10}) for q in RARE]
             + [Case("filtered", {"q": q, "type": "dataset", "area": area, "open_type": OPEN, "size": 10})
                for q in COMMON]
-            + [Case("faceted", {"q": q, "facets": facets, "size": 10}) for q in COMMON]
+            + [Case("faceted", {"q": j.q, "facets": facets, "size": 10}, share=0.1) for j in load_judgments()]
+            + [Case("faceted-common", {"q": q, "facets": facets, "size": 10}) for q in COMMON]
             + [Case("faceted-all", {"facets": facets, "size": 10})])
+
+
+def scheduled(all_cases: list[Case], rounds: int) -> list[Case]:
+    """The cases to run, in order, for ``rounds`` rounds (each case ``share × rounds`` times)."""
+    out: list[Case] = []
+    for r in range(rounds):
+        out += [c for i, c in enumerate(all_cases) if (r * len(all_cases) + i) % round(1 / c.share) == 0]
+    return out
 
 
 def percentile(values: Sequence[float], p: float) -> float:
@@ -133,11 +150,10 @@ def raw_latencies(search: Callable[[Case], object], all_cases: list[Case], round
     for case in all_cases:  # warm up
         search(case)
     times: dict[str, list[float]] = {}
-    for _ in range(rounds):
-        for case in all_cases:
-            started = time.perf_counter()
-            search(case)
-            times.setdefault(case.kind, []).append((time.perf_counter() - started) * 1000)
+    for case in scheduled(all_cases, rounds):
+        started = time.perf_counter()
+        search(case)
+        times.setdefault(case.kind, []).append((time.perf_counter() - started) * 1000)
     return times
 
 
@@ -265,17 +281,19 @@ async def http_latencies(port: int, all_cases: list[Case], rounds: int) -> dict[
     async with Client(port) as client:
         for case in all_cases:
             await client.get(path_of(case))
-        for _ in range(rounds):
-            for case in all_cases:
-                started = time.perf_counter()
-                status, _ = await client.get(path_of(case))
-                assert status == 200
-                times.setdefault(case.kind, []).append((time.perf_counter() - started) * 1000)
+        for case in scheduled(all_cases, rounds):
+            started = time.perf_counter()
+            status, _ = await client.get(path_of(case))
+            assert status == 200
+            times.setdefault(case.kind, []).append((time.perf_counter() - started) * 1000)
     return times
 
 
-async def throughput(port: int, all_cases: list[Case], connections: int, seconds: float) -> tuple[float, int]:
-    paths = [path_of(c) for c in all_cases if c.kind != "faceted-all"]
+MIXES = {"typical": ("faceted",), "worst case": ("common", "rare", "filtered", "faceted-common")}
+
+
+async def throughput(port: int, mix: list[Case], connections: int, seconds: float) -> tuple[float, int]:
+    paths = [path_of(c) for c in mix]
     done, errors = 0, 0
     deadline = time.perf_counter() + seconds
 
@@ -321,14 +339,20 @@ def start_server(index: Path, dictionary: Path) -> tuple[subprocess.Popen[bytes]
 def run_size(n: int, records: list[Record], labels: Labels, work: Path, args: argparse.Namespace) -> None:
     print(f"\n=== {n:,} documents ===", flush=True)
     index = work / f"index-{n}"
-    shutil.rmtree(index, ignore_errors=True)
+    reuse = args.reuse and (index / "meta.sqlite").exists()
+    if not reuse:
+        shutil.rmtree(index, ignore_errors=True)
     backend = EmbeddedBackend(index)
-    started = time.perf_counter()
-    built = backend.rebuild(documents(replicate(records, n), labels))
-    build_seconds = time.perf_counter() - started
+    if reuse and backend.count() == n:
+        print(f"index of {n:,} documents reused from an earlier run (--reuse): build time not measured")
+    else:
+        started = time.perf_counter()
+        built = backend.rebuild(documents(replicate(records, n), labels))
+        build_seconds = time.perf_counter() - started
+        print(f"index build (analysis + tantivy): {built:,} documents in {build_seconds:.1f} s "
+              f"({built / build_seconds:,.0f} docs/s)", flush=True)
     size_mb = sum(f.stat().st_size for f in index.rglob("*") if f.is_file()) / 1e6
-    print(f"index build (analysis + tantivy): {built:,} documents in {build_seconds:.1f} s "
-          f"({built / build_seconds:,.0f} docs/s), {size_mb:,.0f} MB on disk", flush=True)
+    print(f"index on disk: {size_mb:,.0f} MB", flush=True)
     area = next(v for r in records for v in r.values.get("area", ()) if r.kind.type == "dataset")
     all_cases = cases(area)
     raw = raw_latencies(lambda c: backend.search(c.query(), ANONYMOUS), all_cases, args.rounds)
@@ -346,7 +370,8 @@ def run_size(n: int, records: list[Record], labels: Labels, work: Path, args: ar
     proc, port = start_server(index, dictionary)
     try:
         http = asyncio.run(http_latencies(port, all_cases, args.rounds))
-        qps, errors = asyncio.run(throughput(port, all_cases, args.connections, args.seconds))
+        rates = {name: asyncio.run(throughput(port, [c for c in all_cases if c.kind in kinds], args.connections,
+                                              args.seconds)) for name, kinds in MIXES.items()}
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -359,8 +384,9 @@ def run_size(n: int, records: list[Record], labels: Labels, work: Path, args: ar
         for kind in fts_times:
             ratio = statistics.median(fts_times[kind]) / statistics.median(raw[kind])
             print(f"{kind:<12} {summary(fts_times[kind]):<44} FTS5/tantivy p50 {ratio:.1f}")
-    print(f"sustained through HTTP: {qps:,.0f} queries/s with {args.connections} connections for {args.seconds:.0f} s "
-          f"(mix of common/rare/filtered/faceted), {errors} errors", flush=True)
+    for name, (qps, errors) in rates.items():
+        print(f"sustained through HTTP, {name} mix: {qps:,.0f} queries/s with {args.connections} connections for "
+              f"{args.seconds:.0f} s, {errors} errors", flush=True)
 
 
 def main() -> None:
@@ -373,6 +399,7 @@ def main() -> None:
     parser.add_argument("--engines", type=int, nargs="*", default=[],
                         help="sizes at which to also time SQLite FTS5 on the same documents")
     parser.add_argument("--work", type=Path, help="working directory (default: a temporary one)")
+    parser.add_argument("--reuse", action="store_true", help="reuse an index of the right size left in --work")
     parser.add_argument("--serve", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:

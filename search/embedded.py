@@ -21,6 +21,7 @@ import shutil
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from itertools import islice
 from pathlib import Path
@@ -103,6 +104,7 @@ class EmbeddedBackend(AnalysedBackend):
             self._set_meta("current", version)
         self._version = version
         self._live = tantivy.Index(self.schema, str(self._dir(version)))
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="facets")
 
     # meta -----------------------------------------------------------------------------------------------
     def _dir(self, version: str) -> Path:
@@ -277,6 +279,8 @@ class EmbeddedBackend(AnalysedBackend):
     def _run(self, query: SearchQuery, parsed: ParsedQuery, visibility: Visibility | None) -> RawResult:
         compiled = self._compile(query, parsed, visibility)
         searcher = self._live.searcher()
+        # facet counts and hits are two passes over the matches; tantivy releases the GIL, so they run side by side
+        counting = self._pool.submit(self._facets, searcher, compiled, query) if query.facets else None
         order = _SORTS.get(query.sort)
         if query.sort is Sort.RELEVANCE and parsed.is_empty:
             order = _SORTS[Sort.DATE_DESC]  # nothing to rank by: newest first
@@ -288,8 +292,7 @@ class EmbeddedBackend(AnalysedBackend):
         hits = [RawHit(float(key) if query.sort is Sort.RELEVANCE and not parsed.is_empty else 0.0,
                        json.loads(searcher.doc(address).get_first("payload")))
                 for key, address in result.hits[:query.limit]]
-        facets = self._facets(searcher, compiled, query) if query.facets else {}
-        return RawResult(result.count, hits, facets)
+        return RawResult(result.count, hits, counting.result() if counting else {})
 
     @staticmethod
     def _facets(searcher: tantivy.Searcher, compiled: Query, query: SearchQuery) -> dict[Facet, list[tuple[str, int]]]:
@@ -329,4 +332,5 @@ class EmbeddedBackend(AnalysedBackend):
                                             1, count=True).count
 
     def close(self) -> None:
+        self._pool.shutdown()
         self._db.close()
