@@ -21,11 +21,13 @@ Chinese and English message.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from graph_api.identity import caller_of
 from search.backend import (
@@ -33,6 +35,7 @@ from search.backend import (
     FACET_TITLES,
     MAX_WINDOW,
     Facet,
+    SearchBackend,
     SearchHit,
     SearchQuery,
     SearchResult,
@@ -40,6 +43,7 @@ from search.backend import (
 )
 
 router = APIRouter(prefix="/api/search", tags=["search"])
+T = TypeVar("T")
 
 DEFAULT_SIZE = 20
 MAX_SIZE = 100
@@ -144,19 +148,27 @@ def result_json(query: SearchQuery, result: SearchResult) -> dict[str, Any]:
 
 
 @router.get("")
-def search(request: Request) -> JSONResponse:
+async def search(request: Request) -> JSONResponse:
     """搜索数据集、政务服务事项、部门、信息系统和指标 / search datasets, services, departments, systems, indicators."""
     try:
         query = parse_query(request)
     except ValueError as exc:  # BadParameterError, or SearchQuery's own range checks
         return _bad(str(exc))
-    caller = caller_of(request)
-    result = request.app.state.runtime.search.search(query, caller)
+    backend = request.app.state.runtime.search
+    result = await _call(backend, backend.search, query, caller_of(request))
     return JSONResponse(result_json(query, result))
 
 
+async def _call(backend: SearchBackend, method: Callable[..., T], *args: object) -> T:
+    """An embedded search is a few milliseconds of CPU (answered on the event loop: a worker-thread hop costs
+    more than it saves); a search waiting on a server (Elasticsearch) goes to a worker thread."""
+    if backend.in_process:
+        return method(*args)
+    return await run_in_threadpool(method, *args)
+
+
 @router.get("/suggest")
-def suggest(request: Request) -> JSONResponse:
+async def suggest(request: Request) -> JSONResponse:
     """搜索框联想（前缀、拼音、拼音首字母，如 gjj → 公积金）/ search-box suggestions (prefix, pinyin, initials)."""
     params = request.query_params
     unknown = sorted(set(params) - {"q", "limit"})
@@ -169,6 +181,7 @@ def suggest(request: Request) -> JSONResponse:
         limit = _int(params, "limit", SUGGEST_LIMIT, 1, 50)
     except BadParameterError as exc:
         return _bad(str(exc))
-    found = request.app.state.runtime.search.suggest(text, caller_of(request), limit)
+    backend = request.app.state.runtime.search
+    found = await _call(backend, backend.suggest, text, caller_of(request), limit)
     return JSONResponse({"q": text, "suggestions": [{"text": s.text, "iri": s.iri, "type": s.type.value,
                                                       "type_label": DOC_TYPE_LABELS[s.type]} for s in found]})

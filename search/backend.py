@@ -167,6 +167,7 @@ class SearchBackend(Protocol):
     """A search engine holding :class:`SearchDocument`s (see :mod:`search.embedded`, :mod:`search.elastic`)."""
 
     name: str
+    in_process: bool  # searches are CPU work in this process (True) or wait on a server (False)
 
     def index(self, documents: Iterable[SearchDocument]) -> int:
         """Add or replace documents (by IRI) in the live index; returns how many were written."""

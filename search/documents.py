@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from search.analysis import Analyzer, title_pinyin
-from search.backend import DOC_TYPE_LABELS, DocType, Facet, SearchDocument
+from search.backend import DocType, Facet, SearchDocument
 from yuanshu.store import GraphStore
 
 
@@ -146,7 +146,7 @@ def build_document(record: Record, labels: Labels, analyzer: Analyzer, source_ha
     shown = {iri: labels.zh[iri] for iri in record.iris() if iri in labels.zh}
     label_text = [labels.zh.get(i, "") + " " + labels.en.get(i, "") for i in sorted(record.iris())]
     text_parts = [description, *values.get("alias", ()), *values.get("element", ()), *values.get("format", ()),
-                  *values.get("text", ()), *label_text, record.first("identifier"), DOC_TYPE_LABELS[record.kind.type]]
+                  *values.get("text", ()), *label_text, record.first("identifier")]
     facets: dict[str, list[str]] = {Facet.TYPE: [record.kind.type]}
     for facet, name in record.kind.facets:
         if values.get(name):

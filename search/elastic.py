@@ -68,6 +68,7 @@ class ElasticBackend(AnalysedBackend):
     """Documents in the index the alias ``alias`` points to (see the module docstring)."""
 
     name = "elasticsearch"
+    in_process = False
 
     def __init__(self, url: str, alias: str, analyzer: Analyzer | None = None) -> None:
         super().__init__(analyzer)

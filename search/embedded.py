@@ -88,6 +88,7 @@ class EmbeddedBackend(AnalysedBackend):
     """tantivy index in ``path`` (see the module docstring)."""
 
     name = "embedded"
+    in_process = True
 
     def __init__(self, path: Path, analyzer: Analyzer | None = None) -> None:
         super().__init__(analyzer)
