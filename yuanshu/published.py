@@ -63,14 +63,12 @@ class PublishedView:
         current = self.store.current(self._graph)
         return current.version if current else None
 
-    def refresh(self, main: GraphStore, *, force: bool = False) -> bool:
+    def refresh(self, main: GraphStore) -> bool:
         """Rebuild the view if the main store changed since it was built; returns whether it was rebuilt."""
         generation = store_generation(main)
-        if not force and generation == self.generation:
+        if generation == self.generation:
             return False
         version = f"{self._graph}/run/{generation[:16]}"
-        if version == self.version:  # forced rebuild of the same state: use a fresh version name
-            version += "-" + hashlib.sha256(version.encode()).hexdigest()[:6]
         node = ox.NamedNode(version)
         self.store.replace(self._graph, version, self._quads(main, node), sha256=generation)
         self.store.flush()

@@ -82,10 +82,6 @@ class Caller:
             return Audience.PUBLIC, Audience.STAFF
         return (Audience.PUBLIC,)
 
-    @property
-    def is_anonymous(self) -> bool:
-        return self.role is Role.ANONYMOUS
-
     def may_see(self, audiences: Iterable[str], owners: Iterable[str] = ()) -> bool:
         """Whether an entity with these audiences (owned by these departments) is visible to the caller."""
         audiences = set(audiences)
