@@ -185,5 +185,10 @@ class GraphStore:
             self.ox.flush()
 
 
+def values_clause(var: str, iris: Iterable[str]) -> str:
+    """``VALUES ?var { <a> <b> … }`` for IRIs taken from the store (or validated beforehand)."""
+    return f"VALUES ?{var} {{ {' '.join(f'<{i}>' for i in iris)} }}"
+
+
 def _quad_text(q: ox.Quad) -> str:
     return f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}"

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from strawberry.dataloader import DataLoader
 
 from graph_api.lineage import Node, describe
-from yuanshu.store import GraphStore
+from yuanshu.store import GraphStore, values_clause
 from yuanshu.visibility import Caller
 
 Term = ox.NamedNode | ox.Literal | ox.BlankNode
@@ -60,10 +60,6 @@ class Entity:
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
-def values_clause(var: str, iris: Iterable[str]) -> str:
-    return f"VALUES ?{var} {{ {' '.join(f'<{i}>' for i in iris)} }}"
-
-
 class GraphReader:
     """The store as one request's caller may see it, with that request's batch loaders and a query count."""
 
@@ -80,6 +76,11 @@ class GraphReader:
         """Run a SELECT (counted: the N+1 test reads :attr:`queries`)."""
         self.queries += 1
         return self.store.select(sparql)
+
+    def ask(self, sparql: str) -> bool:
+        """Run an ASK (counted)."""
+        self.queries += 1
+        return self.store.ask(sparql)
 
     def guard(self, var: str) -> str:
         return self.caller.guard(var)
@@ -103,8 +104,7 @@ class GraphReader:
         return [found.get(k) for k in keys]
 
     async def _describe(self, iris: Sequence[str]) -> list[Node]:
-        self.queries += 1
-        described = describe(self.store, iris)
+        described = describe(self, iris)
         return [described[i] for i in iris]
 
     async def entity(self, iri: str | None, predicates: frozenset[str] | None = None) -> Entity | None:

@@ -13,6 +13,9 @@ import base64
 import binascii
 from dataclasses import dataclass
 
+import pyoxigraph as ox
+from graphql import GraphQLError
+
 from graph_api.graphql.data import GraphReader
 from ontology.codelists import code_list
 from ontology.namespaces import CODE
@@ -21,8 +24,8 @@ from yuanshu.published import store_generation
 MAX_PAGE = 500
 
 
-class InputError(ValueError):
-    """A bad argument (filter value, cursor, page size), reported as a GraphQL error."""
+class InputError(GraphQLError):
+    """A bad argument (filter value, cursor, page size, IRI): answered as a GraphQL error with this message."""
 
 
 def encode_cursor(position: int, generation: str) -> str:
@@ -43,15 +46,16 @@ def decode_cursor(cursor: str, generation: str) -> int:
 
 
 def literal(value: str) -> str:
-    """A SPARQL string literal for user input."""
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-    return f'"{escaped}"'
+    """User input as a SPARQL string literal (escaped by pyoxigraph)."""
+    return str(ox.Literal(value))
 
 
 def iri(value: str) -> str:
-    if any(ch in value for ch in '<>"{}|^`\\ \n'):
-        raise InputError(f"无效的 IRI “{value}” / invalid IRI")
-    return f"<{value}>"
+    """User input as a SPARQL IRI; InputError if it is not a valid IRI."""
+    try:
+        return str(ox.NamedNode(value))
+    except ValueError:
+        raise InputError(f"无效的 IRI “{value}” / invalid IRI") from None
 
 
 def code_value(scheme: str, value: str) -> str:

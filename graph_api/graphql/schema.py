@@ -23,7 +23,7 @@ from graph_api import lineage as walks
 from graph_api.graphql.data import GraphReader
 from graph_api.graphql.fields import load_many, load_one, reader_of
 from graph_api.graphql.limits import StoreQueryCount, cost_limit
-from graph_api.graphql.pages import InputError, code_value, entity_ref, fetch_page, iri, text_match
+from graph_api.graphql.pages import code_value, entity_ref, fetch_page, iri, text_match
 from graph_api.graphql.search import SearchFacet, SearchFilter, SearchResults, SearchSort, run_search
 from graph_api.graphql.types import (
     AREA,
@@ -143,24 +143,14 @@ async def _page(info: Info, cls: str, kind: type[T], patterns: list[str], first:
     selections = info.selected_fields[0].selections
     # count only when asked (a COUNT over a large class is the dearest part of a page); fragments: count
     wants_total = any(not isinstance(f, SelectedField) or f.name == "totalCount" for f in selections)
-    try:
-        page = fetch_page(reader, cls, patterns, first, after, count=wants_total)
-    except InputError as exc:
-        raise GraphQLError(str(exc)) from None
+    page = fetch_page(reader, cls, patterns, first, after, count=wants_total)
     nodes = await load_many(info, page.iris, kind.__name__, cls, _node_selections(info))
     return connection(page, {n.entity.iri: n for n in nodes})
 
 
 async def _get(info: Info, id: str, kind: type[T], cls: str) -> T | None:
-    _check_iri(id)
+    iri(id)
     return await load_one(info, id, kind.__name__, cls)
-
-
-def _filters(filter_: object, spec: dict[str, tuple[str, str | None]]) -> list[str]:
-    try:
-        return _patterns(filter_, spec)
-    except InputError as exc:
-        raise GraphQLError(str(exc)) from None
 
 
 # ------------------------------------------------------------------------------------------- lineage
@@ -193,8 +183,7 @@ def _describe_if_asked(info: Info, reader: GraphReader, nodes: list[walks.Node],
             return
         selections = field.selections
     if any(not isinstance(s, SelectedField) or s.name in ("label", "types") for s in selections):
-        reader.queries += 1
-        described = walks.describe(reader.store, [n.iri for n in nodes])
+        described = walks.describe(reader, [n.iri for n in nodes])
         for node in nodes:
             node.label, node.types = described[node.iri].label, described[node.iri].types
 
@@ -253,10 +242,7 @@ class Query:
     # single entities ------------------------------------------------------------------------------
     @strawberry.field(description="任一实体 / any entity by IRI")
     async def entity(self, info: Info, id: str) -> EntityType | None:
-        try:
-            iri(id)
-        except InputError as exc:
-            raise GraphQLError(str(exc)) from None
+        iri(id)
         found = await reader_of(info).entity(id)
         return wrap(found) if found is not None else None  # type: ignore[return-value]
 
@@ -296,27 +282,27 @@ class Query:
     @strawberry.field(description="数据集 / datasets")
     async def datasets(self, info: Info, filter: DatasetFilter | None = None, first: int = 20,
                        after: str | None = None) -> Connection[Dataset]:
-        return await _page(info, DATASET, Dataset, _filters(filter, DATASET_FILTERS), first, after)
+        return await _page(info, DATASET, Dataset, _patterns(filter, DATASET_FILTERS), first, after)
 
     @strawberry.field(description="政务服务事项 / public services")
     async def services(self, info: Info, filter: ServiceFilter | None = None, first: int = 20,
                        after: str | None = None) -> Connection[PublicService]:
-        return await _page(info, SERVICE, PublicService, _filters(filter, SERVICE_FILTERS), first, after)
+        return await _page(info, SERVICE, PublicService, _patterns(filter, SERVICE_FILTERS), first, after)
 
     @strawberry.field(description="信息系统（仅政务人员）/ information systems (staff only)")
     async def systems(self, info: Info, filter: SystemFilter | None = None, first: int = 20,
                       after: str | None = None) -> Connection[InformationSystem]:
-        return await _page(info, SYSTEM, InformationSystem, _filters(filter, SYSTEM_FILTERS), first, after)
+        return await _page(info, SYSTEM, InformationSystem, _patterns(filter, SYSTEM_FILTERS), first, after)
 
     @strawberry.field(description="部门 / departments")
     async def departments(self, info: Info, filter: BasicFilter | None = None, first: int = 20,
                           after: str | None = None) -> Connection[Department]:
-        return await _page(info, DEPARTMENT, Department, _filters(filter, DEPARTMENT_FILTERS), first, after)
+        return await _page(info, DEPARTMENT, Department, _patterns(filter, DEPARTMENT_FILTERS), first, after)
 
     @strawberry.field(description="指标 / indicators")
     async def indicators(self, info: Info, filter: BasicFilter | None = None, first: int = 20,
                          after: str | None = None) -> Connection[Indicator]:
-        return await _page(info, INDICATOR, Indicator, _filters(filter, INDICATOR_FILTERS), first, after)
+        return await _page(info, INDICATOR, Indicator, _patterns(filter, INDICATOR_FILTERS), first, after)
 
     @strawberry.field(description="行政区域 / areas")
     async def areas(self, info: Info, first: int = 20, after: str | None = None) -> Connection[Area]:
@@ -345,10 +331,10 @@ class Query:
     def lineage(self, info: Info, id: str, direction: LineageDirection = walks.Direction.BOTH,  # type: ignore[valid-type]
                 depth: int = 3, per_hop: int = 200) -> LineageGraph | None:
         reader = reader_of(info)
-        _check_iri(id)
+        iri(id)
         if not 1 <= depth <= walks.MAX_DEPTH:
             raise GraphQLError(f"depth 应在 1 到 {walks.MAX_DEPTH} 之间 / depth must be 1–{walks.MAX_DEPTH}")
-        found = walks.lineage(_counted(reader), id, reader.caller, direction=direction, depth=depth,
+        found = walks.lineage(reader, id, reader.caller, direction=direction, depth=depth,
                               per_hop=max(1, min(per_hop, 1000)))
         if found is None:
             return None
@@ -360,10 +346,10 @@ class Query:
     @strawberry.field(description="系统下线影响：依赖它的数据集、事项、指标及路径 / what retiring a system breaks")
     def impact(self, info: Info, system_id: str, limit: int = 10_000) -> ImpactReport | None:
         reader = reader_of(info)
-        _check_iri(system_id)
+        iri(system_id)
         if not 1 <= limit <= MAX_IMPACT:
             raise GraphQLError(f"limit 应在 1 到 {MAX_IMPACT} 之间 / limit must be 1–{MAX_IMPACT}")
-        found = walks.impact(_counted(reader), system_id, reader.caller, max_nodes=limit)
+        found = walks.impact(reader, system_id, reader.caller, max_nodes=limit)
         if found is None:
             return None
         found.affected.sort(key=lambda a: (a.node.depth, a.node.iri))
@@ -376,36 +362,10 @@ class Query:
     def path(self, info: Info, from_: Annotated[str, strawberry.argument(name="from")],
              to: str) -> list[LineageEdge] | None:
         reader = reader_of(info)
-        _check_iri(from_)
-        _check_iri(to)
-        found = walks.shortest_path(_counted(reader), from_, to, reader.caller)
+        iri(from_)
+        iri(to)
+        found = walks.shortest_path(reader, from_, to, reader.caller)
         return None if found is None else [LineageEdge.of(e) for e in found]
-
-
-def _check_iri(value: str) -> None:
-    try:
-        iri(value)
-    except InputError as exc:
-        raise GraphQLError(str(exc)) from None
-
-
-class _CountingStore:
-    """The store as lineage walks see it, counting queries on the request's reader."""
-
-    def __init__(self, reader: GraphReader) -> None:
-        self._reader = reader
-        self.minter = reader.store.minter
-
-    def select(self, sparql: str) -> list[dict[str, object]]:
-        return self._reader.select(sparql)  # type: ignore[return-value]
-
-    def ask(self, sparql: str) -> bool:
-        self._reader.queries += 1
-        return self._reader.store.ask(sparql)
-
-
-def _counted(reader: GraphReader) -> walks.GraphStore:
-    return _CountingStore(reader)  # type: ignore[return-value]
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
