@@ -134,10 +134,6 @@ CPSV_AP = Profile(
 )
 
 
-def _lit(value: str, lang: str) -> ox.Literal:
-    return ox.Literal(value, language=lang)
-
-
 def _sort_key(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
     return term.value
 
@@ -305,16 +301,34 @@ def _publisher(export: Export, runtime: Runtime) -> Node:
     return node
 
 
-def _header(export: Export, node: ox.NamedNode, runtime: Runtime, title: tuple[str, str],
-            description: tuple[str, str]) -> None:
-    for predicate, (zh, en) in ((DCT.title, title), (DCT.description, description)):
-        export.add(node, str(predicate), _lit(zh, "zh"))
-        export.add(node, str(predicate), _lit(en, "en"))
-    export.add(node, str(DCT.publisher), _publisher(export, runtime))
-
-
 def _runtime(request: Request) -> Runtime:
     return request.app.state.runtime  # type: ignore[no-any-return]
+
+
+def _collection(request: Request, path: str, kind: str, members_of: str, member: str, profile: Profile,
+                title: tuple[str, str], description: tuple[str, str],
+                extra: tuple[tuple[str, ox.NamedNode], ...] = ()) -> Response:
+    """One Hydra page of the collection at ``path`` (class ``kind``): the instances of ``members_of`` the
+    caller may see, listed by the ``member`` property and exported through ``profile``."""
+    representation = negotiate(request, RDF_FORMATS)
+    paging = Paging.of(request)
+    runtime, caller = _runtime(request), caller_of(request)
+    node = ox.NamedNode(str(request.base_url) + path)
+    everything = MEMBERS.members(runtime.store, caller, str(members_of))
+    page = everything[paging.offset:paging.offset + paging.size]
+    export = Export(runtime.store, caller, profile)
+    export.add(node, RDF.type, _n(kind))
+    for predicate, (zh, en) in ((DCT.title, title), (DCT.description, description)):
+        export.add(node, predicate, ox.Literal(zh, language="zh"))
+        export.add(node, predicate, ox.Literal(en, language="en"))
+    export.add(node, DCT.publisher, _publisher(export, runtime))
+    for predicate, value in extra:
+        export.add(node, predicate, value)
+    for iri in page:
+        export.add(node, member, ox.NamedNode(iri))
+    _paged(export, request, node, len(everything), paging)
+    export.entities(page)
+    return rdf_response(export.result(), representation)
 
 
 @router.get("/catalog", summary="DCAT 数据目录 / DCAT catalog (DCAT-AP 3.0.1, Hydra-paged)")
@@ -324,27 +338,15 @@ def catalog(request: Request) -> Response:
     参数 / parameters: `page`（从 1 起 / from 1）, `pageSize`（默认 100，最大 1000 / default 100, at most 1000）,
     `format` = ttl | jsonld | rdfxml | nt（或 Accept 头 / or the Accept header）.
     """
-    representation = negotiate(request, RDF_FORMATS)
-    paging = Paging.of(request)
-    runtime, caller = _runtime(request), caller_of(request)
-    node = ox.NamedNode(str(request.base_url) + "catalog")
-    everything = MEMBERS.members(runtime.store, caller, str(DCAT.Dataset))
-    total, datasets = len(everything), everything[paging.offset:paging.offset + paging.size]
-    export = Export(runtime.store, caller, DCAT_AP)
-    export.add(node, str(RDF.type), _n(DCAT.Catalog))
-    _header(export, node, runtime, ("源数公共数据目录", "Yuanshu public data catalogue"), (
-        "调用者可见的数据集及其分发、发布机构与主题（DCAT-AP 3.0.1），按页提供。",
-        "The datasets the caller may see, with their distributions, publishers and themes (DCAT-AP 3.0.1), "
-        "one Hydra page at a time."))
-    export.add(node, FOAF + "homepage", ox.NamedNode(str(request.base_url)))
-    export.add(node, str(DCT.language), ox.NamedNode(EU_LANGUAGE_ZHO))
-    export.add(node, str(DCAT.themeTaxonomy), _n(CODE.theme))
-    export.add(node, str(RDFS.seeAlso), ox.NamedNode(str(request.base_url) + "catalog/services"))
-    for dataset in datasets:
-        export.add(node, str(DCAT.dataset), ox.NamedNode(dataset))
-    _paged(export, request, node, total, paging)
-    export.entities(datasets)
-    return rdf_response(export.result(), representation)
+    base = str(request.base_url)
+    return _collection(
+        request, "catalog", DCAT.Catalog, DCAT.Dataset, DCAT.dataset, DCAT_AP,
+        ("源数公共数据目录", "Yuanshu public data catalogue"),
+        ("调用者可见的数据集及其分发、发布机构与主题（DCAT-AP 3.0.1），按页提供。",
+         "The datasets the caller may see, with their distributions, publishers and themes (DCAT-AP 3.0.1), "
+         "one Hydra page at a time."),
+        extra=((FOAF + "homepage", ox.NamedNode(base)), (DCT.language, ox.NamedNode(EU_LANGUAGE_ZHO)),
+               (DCAT.themeTaxonomy, _n(CODE.theme)), (RDFS.seeAlso, ox.NamedNode(base + "catalog/services"))))
 
 
 @router.get("/catalog/services", summary="政务服务事项目录 / public services (CPSV-AP 3.2.0, Hydra-paged)")
@@ -353,19 +355,8 @@ def services(request: Request) -> Response:
 
     参数同 /catalog / same parameters as /catalog.
     """
-    representation = negotiate(request, RDF_FORMATS)
-    paging = Paging.of(request)
-    runtime, caller = _runtime(request), caller_of(request)
-    node = ox.NamedNode(str(request.base_url) + "catalog/services")
-    everything = MEMBERS.members(runtime.store, caller, str(CPSV.PublicService))
-    total, items = len(everything), everything[paging.offset:paging.offset + paging.size]
-    export = Export(runtime.store, caller, CPSV_AP)
-    export.add(node, str(RDF.type), _n(DCAT.Dataset))
-    _header(export, node, runtime, ("政务服务事项目录", "Public service catalogue"), (
-        "政务服务事项实施清单中的事项（CPSV-AP 3.2.0），按页提供。",
-        "The service items of the implementation lists (CPSV-AP 3.2.0), one Hydra page at a time."))
-    for item in items:
-        export.add(node, str(DCT.hasPart), ox.NamedNode(item))
-    _paged(export, request, node, total, paging)
-    export.entities(items)
-    return rdf_response(export.result(), representation)
+    return _collection(
+        request, "catalog/services", DCAT.Dataset, CPSV.PublicService, DCT.hasPart, CPSV_AP,
+        ("政务服务事项目录", "Public service catalogue"),
+        ("政务服务事项实施清单中的事项（CPSV-AP 3.2.0），按页提供。",
+         "The service items of the implementation lists (CPSV-AP 3.2.0), one Hydra page at a time."))
