@@ -245,12 +245,12 @@ def resource_router(base_iri: str) -> APIRouter:
         triples = visible_triples(runtime.store, caller, [iri]) if key else []
         if not triples:
             raise HTTPException(404, NOT_FOUND)
-        linked = {t.object.value for t in triples if isinstance(t.object, ox.NamedNode)}
-        labels = visible_triples(runtime.store, caller, linked, LABELS, as_links=True)
+        named = {t.object.value for t in triples if isinstance(t.object, ox.NamedNode)}
         if representation.name != HTML:
+            labels = visible_triples(runtime.store, caller, named, LABELS, as_links=True)
             return rdf_response([*triples, *labels], representation)
-        terms = {t.predicate.value for t in triples}
-        labels += visible_triples(runtime.store, caller, terms, LABELS, as_links=True)
+        named |= {t.predicate.value for t in triples}  # the page names the properties too
+        labels = visible_triples(runtime.store, caller, named, LABELS, as_links=True)
         page = Page(iri, triples, labels, base_iri, base_path)
         return HTMLResponse(page.render(), headers={"Vary": "Accept"})
 
