@@ -30,7 +30,7 @@ import pyoxigraph as ox
 
 from ontology.namespaces import CODE_IRI
 from yuanshu.published import REFERENCE_LITERALS
-from yuanshu.store import GraphStore
+from yuanshu.store import GraphStore, values_clause
 from yuanshu.visibility import Audience, Caller
 
 THEME_PREFIX = CODE_IRI + "theme-"
@@ -84,10 +84,6 @@ def iri_term(iri: str) -> str:
 
 def literal_term(text: str, language: str | None = None) -> str:
     return str(ox.Literal(text, language=language))
-
-
-def _values(iris: Iterable[str]) -> str:
-    return " ".join(iri_term(i) for i in iris)
 
 
 def code_name(iri: str) -> str:
@@ -173,6 +169,7 @@ def resolve_organizations(store: GraphStore, caller: Caller, refs: Iterable[str]
     iris: list[str] = []
     for ref in set(refs):
         if ref.startswith(("http://", "https://")):
+            iri_term(ref)  # refuses what is not an IRI
             iris.append(ref)
             continue
         for key in {ref, ref.upper()}:
@@ -186,7 +183,7 @@ def resolve_organizations(store: GraphStore, caller: Caller, refs: Iterable[str]
                 ?org a org:Organization . {caller.guard("org")} }}"""):
             found.setdefault(row["ref"].value, row["org"].value)
     if iris:
-        for row in store.select(f"""SELECT ?org WHERE {{ VALUES ?org {{ {_values(iris)} }}
+        for row in store.select(f"""SELECT ?org WHERE {{ {values_clause("org", iris)}
                 ?org a org:Organization . {caller.guard("org")} }}"""):
             found[row["org"].value] = row["org"].value
     return found
@@ -284,7 +281,7 @@ def packages(store: GraphStore, caller: Caller, iris: Sequence[str]) -> dict[str
     """CKAN package dicts of the datasets ``iris`` that the caller may see, by IRI."""
     if not iris:
         return {}
-    values = f"VALUES ?d {{ {_values(iris)} }}"
+    values = values_clause("d", iris)
     skipped = ", ".join(iri_term(p) for p in _SKIPPED)
     found: dict[str, dict[str, list[ox.NamedNode | ox.Literal]]] = defaultdict(lambda: defaultdict(list))
     for row in store.select(f"""SELECT ?d ?p ?o WHERE {{ {values} {caller.guard("d")}
@@ -319,7 +316,7 @@ def _hidden(store: GraphStore, caller: Caller, iris: set[str]) -> set[str]:
     """Which of these linked entities the caller may not see (a dataset's system, source dataset, …)."""
     if not iris:
         return set()
-    return {r["o"].value for r in store.select(f"""SELECT DISTINCT ?o WHERE {{ VALUES ?o {{ {_values(iris)} }}
+    return {r["o"].value for r in store.select(f"""SELECT DISTINCT ?o WHERE {{ {values_clause("o", iris)}
             ?o ys:audience ?audience . FILTER NOT EXISTS {{ {caller.guard("o")} }} }}""")}
 
 
@@ -330,7 +327,7 @@ def names_of(store: GraphStore, iris: Iterable[str]) -> dict[str, tuple[str | No
         return {}
     labels: dict[str, list[ox.Literal]] = defaultdict(list)
     identifiers: dict[str, str] = {}
-    for row in store.select(f"""SELECT ?x ?label ?id WHERE {{ VALUES ?x {{ {_values(iris)} }}
+    for row in store.select(f"""SELECT ?x ?label ?id WHERE {{ {values_clause("x", iris)}
             OPTIONAL {{ ?x skos:prefLabel|dct:title ?label FILTER(LANG(?label) IN ("zh", "")) }}
             OPTIONAL {{ ?x dct:identifier ?id }} }}"""):
         if "label" in row:

@@ -25,7 +25,7 @@ from graph_api.identity import caller_of
 from graph_api.rdf_negotiation import HTML, RDF_FORMATS, REPRESENTATIONS, negotiate, rdf_response
 from ontology.namespaces import CPSV, CV, DCAT, DCT, DQV, ORG, PROV, RDF, RDFS, SKOS
 from yuanshu.published import REFERENCE_LITERALS
-from yuanshu.store import GraphStore
+from yuanshu.store import GraphStore, values_clause
 from yuanshu.visibility import Caller
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -34,10 +34,6 @@ FOAF_NAME = "http://xmlns.com/foaf/0.1/name"
 LABELS = (str(SKOS.prefLabel), str(DCT.title), str(RDFS.label), FOAF_NAME)
 _HIDDEN = ", ".join(f"ys:{name}" for name in REFERENCE_LITERALS)
 NOT_FOUND = "未找到 / not found"
-
-
-def _values(var: str, iris: Iterable[str]) -> str:
-    return f"VALUES ?{var} {{ {' '.join(f'<{i}>' for i in iris)} }}"
 
 
 def visible(store: GraphStore, caller: Caller, iris: Iterable[str], *, as_links: bool = False) -> set[str]:
@@ -51,7 +47,7 @@ def visible(store: GraphStore, caller: Caller, iris: Iterable[str], *, as_links:
     if not iris or not guard:
         return iris
     rule = caller.link_guard("x") if as_links else guard
-    return {row["x"].value for row in store.select(f"SELECT DISTINCT ?x WHERE {{ {_values('x', iris)} {rule} }}")}
+    return {row["x"].value for row in store.select(f"SELECT DISTINCT ?x WHERE {{ {values_clause('x', iris)} {rule} }}")}
 
 
 def visible_triples(store: GraphStore, caller: Caller, subjects: Iterable[str],
@@ -69,7 +65,8 @@ def visible_triples(store: GraphStore, caller: Caller, subjects: Iterable[str],
         return []
     allowed = ", ".join(f"<{p}>" for p in predicates) if predicates is not None else None
     restriction = f"FILTER(?p IN ({allowed}))" if allowed is not None else f"FILTER(?p NOT IN ({_HIDDEN}))"
-    found = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {_values('s', sorted(shown))} ?s ?p ?o . {restriction} }}")
+    subjects_clause = values_clause("s", sorted(shown))
+    found = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {subjects_clause} ?s ?p ?o . {restriction} }}")
     triples = list(dict.fromkeys(found))  # type: ignore[arg-type]  # a statement may sit in several graphs
     linked = visible(store, caller, {t.object.value for t in triples if isinstance(t.object, ox.NamedNode)},
                      as_links=True)

@@ -186,8 +186,8 @@ class GraphStore:
 
 
 def values_clause(var: str, iris: Iterable[str]) -> str:
-    """``VALUES ?var { <a> <b> … }`` for IRIs taken from the store (or validated beforehand)."""
-    return f"VALUES ?{var} {{ {' '.join(f'<{i}>' for i in iris)} }}"
+    """``VALUES ?var { <a> <b> … }``; anything that is not an IRI raises :class:`ValueError`."""
+    return f"VALUES ?{var} {{ {' '.join(str(ox.NamedNode(i)) for i in iris)} }}"
 
 
 def _quad_text(q: ox.Quad) -> str:
