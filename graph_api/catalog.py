@@ -31,7 +31,6 @@ from graph_api.identity import caller_of
 from graph_api.rdf_negotiation import RDF_FORMATS, negotiate, rdf_response
 from graph_api.resources import visible_triples
 from ontology.namespaces import CODE, CPSV, CV, DCAT, DCT, PROV, RDF, RDFS, SKOS, XSD, YS
-from yuanshu.published import store_generation
 from yuanshu.runtime import Runtime
 from yuanshu.store import GraphStore
 from yuanshu.visibility import Caller
@@ -235,7 +234,7 @@ class MemberIndex:
 
     Oxigraph's ``ORDER BY`` compares decoded strings and is many times slower than fetching the members
     and sorting them here; a page is then a slice, and the count is exact by construction. The sorted list
-    is kept (a few, most recent first) until the store changes (:func:`yuanshu.published.store_generation`).
+    is kept (a few, most recent first) until the store changes (:meth:`yuanshu.store.GraphStore.generation`).
     """
 
     def __init__(self, keep: int = 16) -> None:
@@ -244,7 +243,7 @@ class MemberIndex:
         self._lock = Lock()
 
     def members(self, store: GraphStore, caller: Caller, cls: str) -> list[str]:
-        key = (str(store.path), store_generation(store), cls, caller)
+        key = (str(store.path), store.generation(), cls, caller)
         with self._lock:
             if key in self._lists:
                 self._lists.move_to_end(key)

@@ -12,7 +12,6 @@ from fastapi.responses import JSONResponse, Response
 
 from graph_api.identity import caller_of
 from graph_api.sparql_runner import QueryFailedError, QueryJob, QueryTimeoutError, SparqlRunner
-from yuanshu.published import store_generation
 from yuanshu.runtime import Runtime
 from yuanshu.visibility import Role
 
@@ -108,7 +107,7 @@ async def _query_text(request: Request) -> str:
 
 def _job(runtime: Runtime, request: Request, query: str, formats: tuple[str, str]) -> QueryJob:
     if caller_of(request).role is Role.ADMIN:
-        return QueryJob(str(runtime.store.path), store_generation(runtime.store), query, *formats)
+        return QueryJob(str(runtime.store.path), runtime.store.generation(), query, *formats)
     published = runtime.published
     if published.version is None:
         raise ProtocolError(503, "公开视图尚未生成 / the published view is not built yet")

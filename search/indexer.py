@@ -23,7 +23,6 @@ from search.analysis import Analyzer, get_analyzer
 from search.backend import SearchBackend, SearchDocument
 from search.documents import Labels, Record, build_document, iter_records, names_for_dictionary
 from search.linking import EntityLinker, LinkReport, write_links
-from yuanshu.published import store_generation
 from yuanshu.store import GraphStore
 
 GENERATION = "generation"
@@ -89,7 +88,7 @@ def sync(store: GraphStore, backend: SearchBackend, home: Path, *, analyzer: Ana
     """Bring the index up to date with the graph, writing only what changed (see the module docstring)."""
     started = time.perf_counter()
     analyzer = analyzer or get_analyzer()
-    generation = store_generation(store)
+    generation = store.generation()
     if not force and backend.get_state(GENERATION) == generation:
         load_dictionary(home, analyzer)
         return IndexReport(skipped=True, seconds=time.perf_counter() - started)
@@ -110,7 +109,7 @@ def rebuild(store: GraphStore, backend: SearchBackend, home: Path, *, analyzer: 
     """Re-analyse every entity into a new index version, swap it in, and re-link every description."""
     started = time.perf_counter()
     analyzer = analyzer or get_analyzer()
-    generation = store_generation(store)
+    generation = store.generation()
     records, labels, new_words = _prepare(store, home, analyzer)
     report = IndexReport(documents=len(records), new_words=new_words)
     everything = [(r, r.source_hash(labels)) for r in records]

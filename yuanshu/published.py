@@ -11,7 +11,6 @@ the main store it reflects.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -37,12 +36,6 @@ CONSTRUCT {{ ?s ?p ?o }} WHERE {{
 }}"""
 
 
-def store_generation(store: GraphStore) -> str:
-    """A fingerprint of the main store's state: its current graph versions."""
-    versions = "\n".join(f"{v.graph} {v.version}" for v in store.current_versions())
-    return hashlib.sha256(versions.encode()).hexdigest()
-
-
 class PublishedView:
     """The public view's store (``<home>/published``), rebuilt from the main store when it is stale."""
 
@@ -65,7 +58,7 @@ class PublishedView:
 
     def refresh(self, main: GraphStore) -> bool:
         """Rebuild the view if the main store changed since it was built; returns whether it was rebuilt."""
-        generation = store_generation(main)
+        generation = main.generation()
         if generation == self.generation:
             return False
         version = f"{self._graph}/run/{generation[:16]}"

@@ -9,6 +9,7 @@ open.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -99,6 +100,11 @@ class GraphStore:
         """Every registered graph with its current version."""
         graphs = {q.subject.value for q in self.ox.quads_for_pattern(None, CURRENT_GRAPH, None, self._registry)}
         return [v for g in sorted(graphs) if (v := self.current(g)) is not None]
+
+    def generation(self) -> str:
+        """A fingerprint of the store's state (its current graph versions): it changes with every load."""
+        versions = "\n".join(f"{v.graph} {v.version}" for v in self.current_versions())
+        return hashlib.sha256(versions.encode()).hexdigest()
 
     def graph_size(self, graph: str) -> int:
         return sum(1 for _ in self.ox.quads_for_pattern(None, None, None, ox.NamedNode(graph)))

@@ -19,7 +19,6 @@ from graphql import GraphQLError
 from graph_api.graphql.data import GraphReader
 from ontology.codelists import code_list
 from ontology.namespaces import CODE
-from yuanshu.published import store_generation
 
 MAX_PAGE = 500
 
@@ -104,7 +103,7 @@ def fetch_page(reader: GraphReader, cls: str, patterns: list[str], first: int, a
     if not 0 <= first <= MAX_PAGE:
         raise InputError(f"first 应在 0 到 {MAX_PAGE} 之间 / first must be between 0 and {MAX_PAGE}")
     where = f"?x a {iri(cls)} . {reader.guard('x')} {' '.join(patterns)}"
-    generation = store_generation(reader.store)
+    generation = reader.store.generation()
     offset = decode_cursor(after, generation) if after else 0
     total = -1
     if count:
