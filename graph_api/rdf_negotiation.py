@@ -50,7 +50,7 @@ EXPORT_PREFIXES: dict[str, str] = {
 }
 
 
-def _ranges(accept: str) -> list[tuple[str, float]]:
+def accept_ranges(accept: str) -> list[tuple[str, float]]:
     """The media ranges of an Accept header with their q-values (parameters other than q ignored)."""
     ranges = []
     for part in accept.split(","):
@@ -68,7 +68,7 @@ def _ranges(accept: str) -> list[tuple[str, float]]:
     return ranges
 
 
-def _quality(media_type: str, ranges: list[tuple[str, float]]) -> float:
+def quality(media_type: str, ranges: list[tuple[str, float]]) -> float:
     """The q-value the most specific matching range gives a media type (0 when none matches)."""
     kind = media_type.split("/")[0]
     best: tuple[int, float] = (-1, 0.0)
@@ -94,10 +94,10 @@ def negotiate(request: Request, offered: Sequence[str]) -> Representation:
     accept = request.headers.get("accept", "").strip()
     if not accept:
         return REPRESENTATIONS[offered[0]]
-    ranges = _ranges(accept)
+    ranges = accept_ranges(accept)
     best, best_q = None, 0.0
     for name in offered:
-        q = max(_quality(m, ranges) for m in REPRESENTATIONS[name].media_types)
+        q = max(quality(m, ranges) for m in REPRESENTATIONS[name].media_types)
         if q > best_q:
             best, best_q = REPRESENTATIONS[name], q
     if best is None:

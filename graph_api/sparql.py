@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from graph_api.identity import caller_of
+from graph_api.rdf_negotiation import accept_ranges, quality
 from graph_api.sparql_runner import QueryFailedError, QueryJob, QueryTimeoutError, SparqlRunner
 from yuanshu.runtime import Runtime
 from yuanshu.visibility import Role
@@ -44,21 +45,13 @@ class ProtocolError(ValueError):
         self.status = status
 
 
-def _accepted(accept: str) -> list[str]:
-    """Media types of an Accept header, best first (q-values honoured, stable otherwise)."""
-    ranked = []
-    for index, part in enumerate(accept.split(",")):
-        media, *params = (p.strip() for p in part.split(";"))
-        q = 1.0
-        for param in params:
-            if param.startswith("q="):
-                try:
-                    q = float(param[2:])
-                except ValueError:
-                    q = 0.0
-        if media and q > 0:
-            ranked.append((-q, index, media.lower()))
-    return [media for _, _, media in sorted(ranked)]
+def _best(ranges: list[tuple[str, float]], offered: dict[str, str], default: str) -> str:
+    """The media type of the offered format the Accept ranges rate highest (ties: the first offered)."""
+    best, best_q = default, 0.0
+    for media, name in offered.items():
+        if (q := quality(media, ranges)) > best_q:
+            best, best_q = FORMAT_MEDIA[name], q
+    return best
 
 
 def negotiate(accept: str, override: str | None) -> tuple[str, str]:
@@ -71,10 +64,8 @@ def negotiate(accept: str, override: str | None) -> tuple[str, str]:
         media = FORMAT_MEDIA[override]
         return (media if override in RESULTS_TYPES.values() else FORMAT_MEDIA["json"],
                 media if override in GRAPH_TYPES.values() else FORMAT_MEDIA["ttl"])
-    wanted = _accepted(accept or "*/*")
-    results = next((FORMAT_MEDIA[RESULTS_TYPES[m]] for m in wanted if m in RESULTS_TYPES), FORMAT_MEDIA["json"])
-    graph = next((m for m in wanted if m in GRAPH_TYPES), FORMAT_MEDIA["ttl"])
-    return results, graph
+    ranges = accept_ranges(accept or "*/*")
+    return _best(ranges, RESULTS_TYPES, FORMAT_MEDIA["json"]), _best(ranges, GRAPH_TYPES, FORMAT_MEDIA["ttl"])
 
 
 async def _query_text(request: Request) -> str:

@@ -121,3 +121,28 @@ def test_bad_queries_get_a_400_with_a_message(demo_server: Server, query: str) -
 def test_an_unknown_token_is_refused(demo_server: Server) -> None:
     response = httpx.get(f"{demo_server.url}/sparql", params={"query": "ASK {}"}, headers=auth("nope"))
     assert response.status_code == 401
+
+
+@pytest.mark.parametrize(("accept", "fmt", "media"), [
+    ("text/csv;q=0.5, application/sparql-results+xml", None, "application/sparql-results+xml"),
+    ("text/tab-separated-values", None, "text/tab-separated-values"),
+    ("*/*", None, "application/sparql-results+json"),
+    ("text/html, image/png", None, "application/sparql-results+json"),  # nothing offered: the default
+    ("application/sparql-results+xml", "csv", "text/csv"),  # ?format= wins over Accept
+])
+def test_result_formats_follow_accept_and_format(demo_server: Server, accept: str, fmt: str | None,
+                                                 media: str) -> None:
+    params = {"query": "SELECT ?x WHERE { VALUES ?x { 1 } }", **({"format": fmt} if fmt else {})}
+    response = httpx.get(f"{demo_server.url}/sparql", params=params, headers={"Accept": accept})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith(media)
+
+
+def test_graph_formats_follow_accept(demo_server: Server) -> None:
+    query = "CONSTRUCT { <urn:a> <urn:b> 1 } WHERE {}"
+    response = httpx.get(f"{demo_server.url}/sparql", params={"query": query},
+                         headers={"Accept": "text/turtle;q=0.2, application/n-triples"})
+    assert response.headers["content-type"].startswith("application/n-triples")
+    assert len(Graph().parse(data=response.text, format="nt")) == 1
+    unknown = httpx.get(f"{demo_server.url}/sparql", params={"query": query, "format": "yaml"})
+    assert unknown.status_code == 400 and "format" in unknown.json()["error"]
