@@ -98,8 +98,14 @@ class GraphStore:
 
     def current_versions(self) -> list[GraphVersion]:
         """Every registered graph with its current version."""
-        graphs = {q.subject.value for q in self.ox.quads_for_pattern(None, CURRENT_GRAPH, None, self._registry)}
-        return [v for g in sorted(graphs) if (v := self.current(g)) is not None]
+        versions: dict[str, str] = {}
+        shas: dict[str, str] = {}
+        for q in self.ox.quads_for_pattern(None, None, None, self._registry):  # one pass over the registry
+            if q.predicate == CURRENT_GRAPH:
+                versions.setdefault(q.subject.value, q.object.value)
+            elif q.predicate == SHA256:
+                shas.setdefault(q.subject.value, q.object.value)
+        return [GraphVersion(g, versions[g], shas.get(g)) for g in sorted(versions)]
 
     def generation(self) -> str:
         """A fingerprint of the store's state (its current graph versions): it changes with every load."""
