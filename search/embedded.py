@@ -280,8 +280,12 @@ class EmbeddedBackend(AnalysedBackend):
     def _run(self, query: SearchQuery, parsed: ParsedQuery, visibility: Visibility | None) -> RawResult:
         compiled = self._compile(query, parsed, visibility)
         searcher = self._live.searcher()
-        # facet counts and hits are two passes over the matches; tantivy releases the GIL, so they run side by side
-        counting = self._pool.submit(self._facets, searcher, compiled, query) if query.facets else None
+        # facet counts and hits are separate passes over the matches; tantivy releases the GIL, so they run side
+        # by side. Without text, matching is cheap term and fast-field lookups, so the facets are also split in
+        # two halves counted in parallel (measured at 1M: no extra CPU, the landing page's counts 27 → 15 ms);
+        # with text, each pass would match the words again, so the facets are counted in one pass.
+        groups = [query.facets[0::2], query.facets[1::2]] if parsed.is_empty else [query.facets]
+        counting = [self._pool.submit(self._facets, searcher, compiled, query, g) for g in groups if g]
         order = _SORTS.get(query.sort)
         if query.sort is Sort.RELEVANCE and parsed.is_empty:
             order = _SORTS[Sort.DATE_DESC]  # nothing to rank by: newest first
@@ -293,17 +297,19 @@ class EmbeddedBackend(AnalysedBackend):
         hits = [RawHit(float(key) if query.sort is Sort.RELEVANCE and not parsed.is_empty else 0.0,
                        json.loads(searcher.doc(address).get_first("payload")))
                 for key, address in result.hits[:query.limit]]
-        return RawResult(result.count, hits, counting.result() if counting else {})
+        facets = {facet: counts for future in counting for facet, counts in future.result().items()}
+        return RawResult(result.count, hits, {f: facets[f] for f in query.facets})
 
     @staticmethod
-    def _facets(searcher: tantivy.Searcher, compiled: Query, query: SearchQuery) -> dict[Facet, list[tuple[str, int]]]:
-        """Exact facet counts in one aggregation pass: each segment contributes every value it holds (up to
-        FACET_SEGMENT_SIZE), so merging segments' top values cannot miss counts (measured: no slower than
-        tantivy's default per-segment cut, which needed a second pass whenever its error bound was above 0)."""
+    def _facets(searcher: tantivy.Searcher, compiled: Query, query: SearchQuery,
+                facets: Sequence[Facet]) -> dict[Facet, list[tuple[str, int]]]:
+        """Exact counts of ``facets`` in one aggregation pass: each segment contributes every value it holds (up
+        to FACET_SEGMENT_SIZE), so merging segments' top values cannot miss counts (measured at 100k and 1M
+        documents: as fast as tantivy's default per-segment cut, whose counts can be approximate)."""
         options = {"size": query.facet_limit, "segment_size": max(FACET_SEGMENT_SIZE, query.facet_limit)}
-        aggregations = {str(f): {"terms": {"field": str(f), **options}} for f in query.facets}
+        aggregations = {str(f): {"terms": {"field": str(f), **options}} for f in facets}
         aggregated = searcher.aggregate(compiled, aggregations)
-        return {f: [(b["key"], b["doc_count"]) for b in aggregated[str(f)]["buckets"]] for f in query.facets}
+        return {f: [(b["key"], b["doc_count"]) for b in aggregated[str(f)]["buckets"]] for f in facets}
 
     def suggest(self, prefix: str, caller: Caller, limit: int = 10) -> list[Suggestion]:
         key = suggest_prefix(prefix)
