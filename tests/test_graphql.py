@@ -313,6 +313,13 @@ def test_impact_of_a_system_lists_what_breaks_with_paths(demo_server: Server) ->
         serviceCount indicatorCount affected { node { id types depth } path { source target kind } } } }""",
                   ADMIN_TOKEN, id=system)["impact"]
     assert report["datasetCount"] > 0 and report["serviceCount"] > 0
+    for field, cls in (("datasetCount", "http://www.w3.org/ns/dcat#Dataset"),
+                       ("serviceCount", "http://purl.org/vocab/cpsv#PublicService"),
+                       ("indicatorCount", "https://w3id.org/yuanshu/ns#Indicator")):
+        assert report[field] == sum(cls in a["node"]["types"] for a in report["affected"]), field
+    counts_only = data(demo_server, """query($id: String!) { impact(systemId: $id) { datasetCount serviceCount
+        indicatorCount } }""", ADMIN_TOKEN, id=system)["impact"]
+    assert counts_only == {k: report[k] for k in ("datasetCount", "serviceCount", "indicatorCount")}
     for affected in report["affected"]:
         path = affected["path"]
         assert path[0]["source"] == system and path[-1]["target"] == affected["node"]["id"]

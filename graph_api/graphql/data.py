@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from strawberry.dataloader import DataLoader
 
-from graph_api.lineage import Node, describe
 from yuanshu.store import GraphStore, numbered_values
 from yuanshu.visibility import Caller
 
@@ -69,7 +68,6 @@ class GraphReader:
         self.queries = 0
         self.entities: DataLoader[tuple[str, frozenset[str] | None], Entity | None] = DataLoader(
             load_fn=self._load_entities)
-        self.descriptions: DataLoader[str, Node] = DataLoader(load_fn=self._describe)
         self._reverse: dict[str, DataLoader[str, list[str]]] = {}
 
     def select(self, sparql: str) -> list[dict[str, Term]]:
@@ -99,10 +97,6 @@ class GraphReader:
                     predicate = wanted[int(row["j"].value)] if wanted else row["p"].value
                     found.setdefault((iri, predicates), Entity(iri)).props[predicate].append(row["o"])
         return [found.get(k) for k in keys]
-
-    async def _describe(self, iris: Sequence[str]) -> list[Node]:
-        described = describe(self, iris)
-        return [described[i] for i in iris]
 
     async def entity(self, iri: str | None, predicates: frozenset[str] | None = None) -> Entity | None:
         """The entity if the caller may see it, with the given predicates (all if None)."""

@@ -174,18 +174,23 @@ class LineageNode:
         return LineageNode(id=node.iri, depth=node.depth, label=node.label, types=node.types)
 
 
-def _describe_if_asked(info: Info, reader: GraphReader, nodes: list[walks.Node], *path: str) -> None:
-    """Fill in labels and types (one query for all nodes) when the selection under ``path`` asks for them."""
+def _asks(info: Info, path: tuple[str, ...], fields: tuple[str, ...]) -> bool:
+    """Whether the selection under ``path`` (field names below this resolver's field) asks for any of
+    ``fields`` (a fragment counts as asking)."""
     selections = info.selected_fields[0].selections
     for name in path:
         field = next((s for s in selections if isinstance(s, SelectedField) and s.name == name), None)
         if field is None:
-            return
+            return False
         selections = field.selections
-    if any(not isinstance(s, SelectedField) or s.name in ("label", "types") for s in selections):
-        described = walks.describe(reader, [n.iri for n in nodes])
-        for node in nodes:
-            node.label, node.types = described[node.iri].label, described[node.iri].types
+    return any(not isinstance(s, SelectedField) or s.name in fields for s in selections)
+
+
+def _describe(reader: GraphReader, nodes: list[walks.Node]) -> None:
+    """Fill in the nodes' labels and types, in one query for all of them."""
+    described = walks.describe(reader, [n.iri for n in nodes])
+    for node in nodes:
+        node.label, node.types = described[node.iri].label, described[node.iri].types
 
 
 @strawberry.type(description="血缘边（按数据流向：source 流向 target）/ a lineage edge, in the direction data flows")
@@ -220,21 +225,20 @@ class ImpactReport:
     affected: list[AffectedEntity]
     truncated: bool = strawberry.field(description="是否因 limit 截断（最近的在前）/ cut at the limit, nearest first")
 
-    async def _count(self, info: Info, cls: str) -> int:
-        nodes = await reader_of(info).descriptions.load_many([a.node.id for a in self.affected])
-        return sum(cls in n.types for n in nodes)
+    def _count(self, cls: str) -> int:
+        return sum(cls in a.node.types for a in self.affected)  # types filled in when a count is asked
 
     @strawberry.field(description="受影响的数据集数 / datasets affected")
-    async def dataset_count(self, info: Info) -> int:
-        return await self._count(info, DATASET)
+    def dataset_count(self) -> int:
+        return self._count(DATASET)
 
     @strawberry.field(description="受影响的事项数 / services affected")
-    async def service_count(self, info: Info) -> int:
-        return await self._count(info, SERVICE)
+    def service_count(self) -> int:
+        return self._count(SERVICE)
 
     @strawberry.field(description="受影响的指标数 / indicators affected")
-    async def indicator_count(self, info: Info) -> int:
-        return await self._count(info, INDICATOR)
+    def indicator_count(self) -> int:
+        return self._count(INDICATOR)
 
 
 @strawberry.type
@@ -339,7 +343,8 @@ class Query:
         if found is None:
             return None
         nodes = sorted(found.nodes.values(), key=lambda n: (n.depth, n.iri))
-        _describe_if_asked(info, reader, nodes, "nodes")
+        if _asks(info, ("nodes",), ("label", "types")):
+            _describe(reader, nodes)
         return LineageGraph(root=found.root, nodes=[LineageNode.of(n) for n in nodes],
                             edges=[LineageEdge.of(e) for e in found.edges], truncated=found.truncated)
 
@@ -353,7 +358,9 @@ class Query:
         if found is None:
             return None
         found.affected.sort(key=lambda a: (a.node.depth, a.node.iri))
-        _describe_if_asked(info, reader, [a.node for a in found.affected], "affected", "node")
+        if (_asks(info, ("affected", "node"), ("label", "types"))
+                or _asks(info, (), ("datasetCount", "serviceCount", "indicatorCount"))):
+            _describe(reader, [a.node for a in found.affected])
         return ImpactReport(system=system_id, truncated=found.truncated, affected=[
             AffectedEntity(node=LineageNode.of(a.node), path=[LineageEdge.of(e) for e in a.path])
             for a in found.affected])
