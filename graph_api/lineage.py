@@ -160,7 +160,8 @@ def describe(store: Queryable, iris: Iterable[str]) -> dict[str, Node]:
 
 
 def visible(store: Queryable, iri: str, caller: Caller) -> bool:
-    return store.ask(f"ASK {{ VALUES ?n {{ <{iri}> }} ?n ?p ?o . {caller.guard('n')} }}")
+    """Whether ``iri`` names an entity the caller may see (ValueError if it is not an IRI)."""
+    return store.ask(f"ASK {{ {values_clause('n', [iri])} ?n ?p ?o . {caller.guard('n')} }}")
 
 
 def lineage(store: Queryable, root: str, caller: Caller, *, direction: Direction = Direction.BOTH,

@@ -91,3 +91,5 @@ def test_lineage_and_impact_from_the_command_line(tmp_path: Path) -> None:
     assert "婚姻登记信息" in upstream.stdout and "河源市社会救助信息系统" in upstream.stdout
     missing = run(home, "lineage", "http://127.0.0.1:8000/id/dataset/nothing")
     assert missing.returncode == 1 and "no such entity" in missing.stderr
+    injected = run(home, "lineage", "http://x/a> } ?s ?p ?o . { <http://x/b")
+    assert injected.returncode == 2 and "invalid IRI" in injected.stderr

@@ -8,6 +8,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
+import pyoxigraph as ox
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -210,6 +211,11 @@ def lineage(
     from graph_api import lineage as walks
     from yuanshu.visibility import ADMIN
 
+    try:
+        ox.NamedNode(iri)
+    except ValueError as exc:
+        err.print(f"[red]无效的 IRI：{iri} / invalid IRI ({exc})[/]")
+        raise typer.Exit(2) from None
     runtime = _open()
     if walk is Walk.impact:
         impact = walks.impact(runtime.store, iri, ADMIN, max_nodes=1_000_000)
