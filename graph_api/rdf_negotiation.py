@@ -7,7 +7,7 @@ types is answered 406 with the types it could have asked for; an unknown ``forma
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -50,7 +50,7 @@ EXPORT_PREFIXES: dict[str, str] = {
 }
 
 
-def accept_ranges(accept: str) -> list[tuple[str, float]]:
+def _accept_ranges(accept: str) -> list[tuple[str, float]]:
     """The media ranges of an Accept header with their q-values (parameters other than q ignored)."""
     ranges = []
     for part in accept.split(","):
@@ -68,7 +68,7 @@ def accept_ranges(accept: str) -> list[tuple[str, float]]:
     return ranges
 
 
-def quality(media_type: str, ranges: list[tuple[str, float]]) -> float:
+def _quality(media_type: str, ranges: list[tuple[str, float]]) -> float:
     """The q-value the most specific matching range gives a media type (0 when none matches)."""
     kind = media_type.split("/")[0]
     best: tuple[int, float] = (-1, 0.0)
@@ -77,6 +77,18 @@ def quality(media_type: str, ranges: list[tuple[str, float]]) -> float:
         if specificity > best[0]:
             best = (specificity, q)
     return best[1]
+
+
+def best_offer(accept: str, offers: Mapping[str, Iterable[str]]) -> str | None:
+    """The offer whose media types the Accept header rates highest (ties: the first offered), or None when
+    it accepts none of them."""
+    ranges = _accept_ranges(accept)
+    best, best_q = None, 0.0
+    for offer, media_types in offers.items():
+        q = max(_quality(m, ranges) for m in media_types)
+        if q > best_q:
+            best, best_q = offer, q
+    return best
 
 
 def negotiate(request: Request, offered: Sequence[str]) -> Representation:
@@ -94,17 +106,12 @@ def negotiate(request: Request, offered: Sequence[str]) -> Representation:
     accept = request.headers.get("accept", "").strip()
     if not accept:
         return REPRESENTATIONS[offered[0]]
-    ranges = accept_ranges(accept)
-    best, best_q = None, 0.0
-    for name in offered:
-        q = max(quality(m, ranges) for m in REPRESENTATIONS[name].media_types)
-        if q > best_q:
-            best, best_q = REPRESENTATIONS[name], q
+    best = best_offer(accept, {name: REPRESENTATIONS[name].media_types for name in offered})
     if best is None:
         media = ", ".join(REPRESENTATIONS[name].media_type for name in offered)
         raise HTTPException(406, f"无法提供所请求的格式（Accept: {accept}）；可用 {media}，或用 ?format={choices}"
                                  f" / not acceptable: this resource is available as {media}")
-    return best
+    return REPRESENTATIONS[best]
 
 
 def _statement_order(t: ox.Triple) -> tuple[bool, str, str]:

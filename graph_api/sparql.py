@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from graph_api.identity import caller_of
-from graph_api.rdf_negotiation import accept_ranges, quality
+from graph_api.rdf_negotiation import best_offer
 from graph_api.sparql_runner import QueryFailedError, QueryJob, QueryTimeoutError, SparqlRunner
 from yuanshu.runtime import Runtime
 from yuanshu.visibility import Role
@@ -39,19 +39,21 @@ FORMAT_ALIASES = {"turtle": "ttl", "n-triples": "nt", "ntriples": "nt", "xml-rdf
                   "rdf": "rdfxml", "json-ld": "jsonld", "sparql-results+json": "json", "sparql-results+xml": "xml"}
 
 
+def _by_format(types: dict[str, str]) -> dict[str, list[str]]:
+    """Format name → the media types that ask for it (in the order given)."""
+    grouped: dict[str, list[str]] = {}
+    for media, name in types.items():
+        grouped.setdefault(name, []).append(media)
+    return grouped
+
+
+_RESULTS_OFFERS, _GRAPH_OFFERS = _by_format(RESULTS_TYPES), _by_format(GRAPH_TYPES)
+
+
 class ProtocolError(ValueError):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
-
-
-def _best(ranges: list[tuple[str, float]], offered: dict[str, str], default: str) -> str:
-    """The media type of the offered format the Accept ranges rate highest (ties: the first offered)."""
-    best, best_q = default, 0.0
-    for media, name in offered.items():
-        if (q := quality(media, ranges)) > best_q:
-            best, best_q = FORMAT_MEDIA[name], q
-    return best
 
 
 def negotiate(accept: str, override: str | None) -> tuple[str, str]:
@@ -64,8 +66,10 @@ def negotiate(accept: str, override: str | None) -> tuple[str, str]:
         media = FORMAT_MEDIA[override]
         return (media if override in RESULTS_TYPES.values() else FORMAT_MEDIA["json"],
                 media if override in GRAPH_TYPES.values() else FORMAT_MEDIA["ttl"])
-    ranges = accept_ranges(accept or "*/*")
-    return _best(ranges, RESULTS_TYPES, FORMAT_MEDIA["json"]), _best(ranges, GRAPH_TYPES, FORMAT_MEDIA["ttl"])
+    accept = accept or "*/*"
+    results = best_offer(accept, _RESULTS_OFFERS) or "json"
+    graph = best_offer(accept, _GRAPH_OFFERS) or "ttl"
+    return FORMAT_MEDIA[results], FORMAT_MEDIA[graph]
 
 
 async def _query_text(request: Request) -> str:
