@@ -22,6 +22,7 @@ from yuanshu.store import values_clause
 from yuanshu.visibility import Caller
 
 MAX_DEPTH = 10
+MAX_IMPACT = 1_000_000  # affected entities one impact walk may list
 
 
 class Direction(StrEnum):

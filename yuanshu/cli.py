@@ -218,7 +218,7 @@ def lineage(
         raise typer.Exit(2) from None
     runtime = _open()
     if walk is Walk.impact:
-        impact = walks.impact(runtime.store, iri, ADMIN, max_nodes=1_000_000)
+        impact = walks.impact(runtime.store, iri, ADMIN, max_nodes=walks.MAX_IMPACT)
         found = None if impact is None else [(a.node.iri, a.node.depth, a.path) for a in impact.affected]
     else:
         graph = walks.lineage(runtime.store, iri, ADMIN, direction=walks.Direction(walk.value.upper()), depth=depth)

@@ -54,7 +54,6 @@ from search.backend import Sort
 from yuanshu.config import Settings
 
 T = TypeVar("T")
-MAX_IMPACT = 1_000_000
 
 
 @strawberry.input(description="数据集筛选 / dataset filter (IRIs, code-list names or Chinese labels)")
@@ -352,8 +351,8 @@ class Query:
     def impact(self, info: Info, system_id: str, limit: int = 10_000) -> ImpactReport | None:
         reader = reader_of(info)
         iri(system_id)
-        if not 1 <= limit <= MAX_IMPACT:
-            raise GraphQLError(f"limit 应在 1 到 {MAX_IMPACT} 之间 / limit must be 1–{MAX_IMPACT}")
+        if not 1 <= limit <= walks.MAX_IMPACT:
+            raise GraphQLError(f"limit 应在 1 到 {walks.MAX_IMPACT} 之间 / limit must be 1–{walks.MAX_IMPACT}")
         found = walks.impact(reader, system_id, reader.caller, max_nodes=limit)
         if found is None:
             return None
