@@ -231,6 +231,28 @@ def test_a_page_of_datasets_with_publishers_and_systems_costs_a_bounded_number_o
     assert large == small <= 7, (small, large)
 
 
+def test_fragments_aliases_and_links_below_custom_resolvers_give_the_plain_answer(demo_server: Server) -> None:
+    plain = data(demo_server, """{ datasets(first: 40) { nodes { id title publisher { id name area { name } }
+        derivedFrom { id title } } } }""", ADMIN_TOKEN)["datasets"]["nodes"]
+    dressed = data(demo_server, """fragment Pub on Department { id name }
+        { datasets(first: 40) { edges { node { ... on Dataset { id title } a: publisher { ...Pub }
+          b: publisher { area { name } } derivedFrom { ... on Node { id } title } } } } }""",
+                   ADMIN_TOKEN)["datasets"]["edges"]
+    assert [d["node"]["id"] for d in dressed] == [d["id"] for d in plain]
+    assert any(d["derivedFrom"] for d in plain) and all(d["publisher"] for d in plain)
+    for edge, expected in zip(dressed, plain, strict=True):
+        node = edge["node"]
+        assert node["title"] == expected["title"] and node["derivedFrom"] == expected["derivedFrom"]
+        assert node["a"] == {"id": expected["publisher"]["id"], "name": expected["publisher"]["name"]}
+        assert node["b"] == {"area": expected["publisher"]["area"]}
+    # a data element's dataset is a custom resolver: the links below it are loaded by the batch loaders
+    dataset = next(d for d in plain if d["publisher"])
+    elements = data(demo_server, """query($id: String!) { dataset(id: $id) { dataElements { name
+        dataset { id publisher { name } } } } }""", ADMIN_TOKEN, id=dataset["id"])["dataset"]["dataElements"]
+    assert elements and {(e["dataset"]["id"], e["dataset"]["publisher"]["name"]) for e in elements} == {
+        (dataset["id"], dataset["publisher"]["name"])}
+
+
 def test_an_over_deep_query_is_refused(demo_server: Server) -> None:
     deep = "{ datasets(first: 1) { nodes { " + "derivedFrom { " * 14 + "id" + " }" * 14 + " } } }"
     body = gql(demo_server, deep)

@@ -83,20 +83,39 @@ class GraphReader:
     def guard(self, var: str) -> str:
         return self.caller.guard(var)
 
+    def fetch(self, iris: Iterable[str], predicates: frozenset[str] | None = None) -> dict[str, Entity]:
+        """The visible entities among ``iris`` by IRI, with the given predicates (all if None): one query per
+        500 entities, whatever the number of predicates."""
+        found: dict[str, Entity] = {}
+        wanted = sorted(predicates) if predicates else None
+        for chunk in _chunks(list(dict.fromkeys(iris)), 500):
+            for row in self.select(_properties_query(chunk, wanted, self.guard("s"))):
+                iri = chunk[int(row["i"].value)]
+                predicate = wanted[int(row["j"].value)] if wanted else row["p"].value
+                entity = found.get(iri)
+                if entity is None:
+                    entity = found[iri] = Entity(iri)
+                entity.props[predicate].append(row["o"])
+        return found
+
+    def linked(self, pattern: str, iris: Iterable[str]) -> dict[str, list[str]]:
+        """The visible subjects linked to each of ``iris`` by ``pattern`` (``?s … ?o``, ``?o`` the key),
+        sorted, in one query per 500 keys."""
+        linked: dict[str, set[str]] = defaultdict(set)
+        for chunk in _chunks(list(dict.fromkeys(iris)), 500):
+            rows = self.select(f"SELECT DISTINCT ?i ?s WHERE {{ {numbered_values('o', chunk)} {pattern}"
+                               f" {self.guard('s')} }}")
+            for row in rows:
+                linked[chunk[int(row["i"].value)]].add(row["s"].value)
+        return {iri: sorted(subjects) for iri, subjects in linked.items()}
+
     async def _load_entities(self, keys: Sequence[tuple[str, frozenset[str] | None]]) -> list[Entity | None]:
         """Entities by (IRI, predicates wanted — None for all), one query per distinct predicate set."""
-        found: dict[tuple[str, frozenset[str] | None], Entity] = {}
         groups: dict[frozenset[str] | None, list[str]] = defaultdict(list)
         for iri, predicates in dict.fromkeys(keys):
             groups[predicates].append(iri)
-        for predicates, iris in groups.items():
-            wanted = sorted(predicates) if predicates else None
-            for chunk in _chunks(iris, 500):
-                for row in self.select(_properties_query(chunk, wanted, self.guard("s"))):
-                    iri = chunk[int(row["i"].value)]
-                    predicate = wanted[int(row["j"].value)] if wanted else row["p"].value
-                    found.setdefault((iri, predicates), Entity(iri)).props[predicate].append(row["o"])
-        return [found.get(k) for k in keys]
+        fetched = {predicates: self.fetch(iris, predicates) for predicates, iris in groups.items()}
+        return [fetched[predicates].get(iri) for iri, predicates in keys]
 
     async def entity(self, iri: str | None, predicates: frozenset[str] | None = None) -> Entity | None:
         """The entity if the caller may see it, with the given predicates (all if None)."""
@@ -113,13 +132,8 @@ class GraphReader:
         loader = self._reverse.get(pattern)
         if loader is None:
             async def load(keys: Sequence[str]) -> list[list[str]]:
-                linked: dict[str, set[str]] = defaultdict(set)
-                for chunk in _chunks(list(dict.fromkeys(keys)), 500):
-                    rows = self.select(f"SELECT DISTINCT ?i ?s WHERE {{ {numbered_values('o', chunk)} {pattern}"
-                                       f" {self.guard('s')} }}")
-                    for row in rows:
-                        linked[chunk[int(row["i"].value)]].add(row["s"].value)
-                return [sorted(linked.get(k, ())) for k in keys]
+                linked = self.linked(pattern, keys)
+                return [linked.get(k, []) for k in keys]
 
             loader = self._reverse[pattern] = DataLoader(load_fn=load)
         return loader

@@ -21,7 +21,7 @@ from strawberry.types.nodes import SelectedField, Selection
 
 from graph_api import lineage as walks
 from graph_api.graphql.data import GraphReader
-from graph_api.graphql.fields import load_many, load_one, reader_of
+from graph_api.graphql.fields import materialize, reader_of
 from graph_api.graphql.limits import StoreQueryCount, cost_limit
 from graph_api.graphql.pages import code_value, entity_ref, fetch_page, iri, text_match
 from graph_api.graphql.search import SearchFacet, SearchFilter, SearchResults, SearchSort, run_search
@@ -136,20 +136,21 @@ def _node_selections(info: Info) -> list[Selection]:
     return found
 
 
-async def _page(info: Info, cls: str, kind: type[T], patterns: list[str], first: int,
-                after: str | None) -> Connection[T]:
+def _page(info: Info, cls: str, kind: type[T], patterns: list[str], first: int,
+          after: str | None) -> Connection[T]:
     reader = reader_of(info)
     selections = info.selected_fields[0].selections
     # count only when asked (a COUNT over a large class is the dearest part of a page); fragments: count
     wants_total = any(not isinstance(f, SelectedField) or f.name == "totalCount" for f in selections)
     page = fetch_page(reader, cls, patterns, first, after, count=wants_total)
-    nodes = await load_many(info, page.iris, kind.__name__, cls, _node_selections(info))
+    nodes = materialize(reader, kind.__name__, page.iris, cls, _node_selections(info), checked=True)
     return connection(page, {n.entity.iri: n for n in nodes})
 
 
-async def _get(info: Info, id: str, kind: type[T], cls: str) -> T | None:
+def _get(info: Info, id: str, kind: type[T], cls: str) -> T | None:
     iri(id)
-    return await load_one(info, id, kind.__name__, cls)
+    found = materialize(reader_of(info), kind.__name__, [id], cls, info.selected_fields[0].selections)
+    return found[0] if found else None
 
 
 # ------------------------------------------------------------------------------------------- lineage
@@ -250,76 +251,76 @@ class Query:
         return wrap(found) if found is not None else None  # type: ignore[return-value]
 
     @strawberry.field
-    async def dataset(self, info: Info, id: str) -> Dataset | None:
-        return await _get(info, id, Dataset, DATASET)
+    def dataset(self, info: Info, id: str) -> Dataset | None:
+        return _get(info, id, Dataset, DATASET)
 
     @strawberry.field
-    async def department(self, info: Info, id: str) -> Department | None:
-        return await _get(info, id, Department, DEPARTMENT)
+    def department(self, info: Info, id: str) -> Department | None:
+        return _get(info, id, Department, DEPARTMENT)
 
     @strawberry.field
-    async def system(self, info: Info, id: str) -> InformationSystem | None:
-        return await _get(info, id, InformationSystem, SYSTEM)
+    def system(self, info: Info, id: str) -> InformationSystem | None:
+        return _get(info, id, InformationSystem, SYSTEM)
 
     @strawberry.field
-    async def service(self, info: Info, id: str) -> PublicService | None:
-        return await _get(info, id, PublicService, SERVICE)
+    def service(self, info: Info, id: str) -> PublicService | None:
+        return _get(info, id, PublicService, SERVICE)
 
     @strawberry.field
-    async def indicator(self, info: Info, id: str) -> Indicator | None:
-        return await _get(info, id, Indicator, INDICATOR)
+    def indicator(self, info: Info, id: str) -> Indicator | None:
+        return _get(info, id, Indicator, INDICATOR)
 
     @strawberry.field
-    async def area(self, info: Info, id: str) -> Area | None:
-        return await _get(info, id, Area, AREA)
+    def area(self, info: Info, id: str) -> Area | None:
+        return _get(info, id, Area, AREA)
 
     @strawberry.field
-    async def concept(self, info: Info, id: str) -> DataElementConcept | None:
-        return await _get(info, id, DataElementConcept, CONCEPT)
+    def concept(self, info: Info, id: str) -> DataElementConcept | None:
+        return _get(info, id, DataElementConcept, CONCEPT)
 
     @strawberry.field
-    async def load_run(self, info: Info, id: str) -> LoadRun | None:
-        return await _get(info, id, LoadRun, LOAD_RUN)
+    def load_run(self, info: Info, id: str) -> LoadRun | None:
+        return _get(info, id, LoadRun, LOAD_RUN)
 
     # pages ----------------------------------------------------------------------------------------
     @strawberry.field(description="数据集 / datasets")
-    async def datasets(self, info: Info, filter: DatasetFilter | None = None, first: int = 20,
+    def datasets(self, info: Info, filter: DatasetFilter | None = None, first: int = 20,
                        after: str | None = None) -> Connection[Dataset]:
-        return await _page(info, DATASET, Dataset, _patterns(filter, DATASET_FILTERS), first, after)
+        return _page(info, DATASET, Dataset, _patterns(filter, DATASET_FILTERS), first, after)
 
     @strawberry.field(description="政务服务事项 / public services")
-    async def services(self, info: Info, filter: ServiceFilter | None = None, first: int = 20,
+    def services(self, info: Info, filter: ServiceFilter | None = None, first: int = 20,
                        after: str | None = None) -> Connection[PublicService]:
-        return await _page(info, SERVICE, PublicService, _patterns(filter, SERVICE_FILTERS), first, after)
+        return _page(info, SERVICE, PublicService, _patterns(filter, SERVICE_FILTERS), first, after)
 
     @strawberry.field(description="信息系统（仅政务人员）/ information systems (staff only)")
-    async def systems(self, info: Info, filter: SystemFilter | None = None, first: int = 20,
+    def systems(self, info: Info, filter: SystemFilter | None = None, first: int = 20,
                       after: str | None = None) -> Connection[InformationSystem]:
-        return await _page(info, SYSTEM, InformationSystem, _patterns(filter, SYSTEM_FILTERS), first, after)
+        return _page(info, SYSTEM, InformationSystem, _patterns(filter, SYSTEM_FILTERS), first, after)
 
     @strawberry.field(description="部门 / departments")
-    async def departments(self, info: Info, filter: BasicFilter | None = None, first: int = 20,
+    def departments(self, info: Info, filter: BasicFilter | None = None, first: int = 20,
                           after: str | None = None) -> Connection[Department]:
-        return await _page(info, DEPARTMENT, Department, _patterns(filter, DEPARTMENT_FILTERS), first, after)
+        return _page(info, DEPARTMENT, Department, _patterns(filter, DEPARTMENT_FILTERS), first, after)
 
     @strawberry.field(description="指标 / indicators")
-    async def indicators(self, info: Info, filter: BasicFilter | None = None, first: int = 20,
+    def indicators(self, info: Info, filter: BasicFilter | None = None, first: int = 20,
                          after: str | None = None) -> Connection[Indicator]:
-        return await _page(info, INDICATOR, Indicator, _patterns(filter, INDICATOR_FILTERS), first, after)
+        return _page(info, INDICATOR, Indicator, _patterns(filter, INDICATOR_FILTERS), first, after)
 
     @strawberry.field(description="行政区域 / areas")
-    async def areas(self, info: Info, first: int = 20, after: str | None = None) -> Connection[Area]:
-        return await _page(info, AREA, Area, [], first, after)
+    def areas(self, info: Info, first: int = 20, after: str | None = None) -> Connection[Area]:
+        return _page(info, AREA, Area, [], first, after)
 
     @strawberry.field(description="数据元概念 / data-element concepts")
-    async def concepts(self, info: Info, text: str | None = None, first: int = 20,
+    def concepts(self, info: Info, text: str | None = None, first: int = 20,
                        after: str | None = None) -> Connection[DataElementConcept]:
         patterns = ["?element ys:concept ?x ."] + ([text_match("x", text)] if text else [])
-        return await _page(info, CONCEPT, DataElementConcept, patterns, first, after)
+        return _page(info, CONCEPT, DataElementConcept, patterns, first, after)
 
     @strawberry.field(description="加载批次（仅政务人员）/ load runs (staff only)")
-    async def load_runs(self, info: Info, first: int = 20, after: str | None = None) -> Connection[LoadRun]:
-        return await _page(info, LOAD_RUN, LoadRun, [], first, after)
+    def load_runs(self, info: Info, first: int = 20, after: str | None = None) -> Connection[LoadRun]:
+        return _page(info, LOAD_RUN, LoadRun, [], first, after)
 
     # search ---------------------------------------------------------------------------------------
     @strawberry.field(description="全文检索（中文分词、同义词、拼音）/ full-text search with facets")

@@ -8,9 +8,10 @@ the source's Chinese text.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
 from strawberry.fastapi import BaseContext
@@ -19,6 +20,7 @@ from strawberry.types import Info
 from graph_api.graphql.data import Entity, GraphReader
 from graph_api.graphql.fields import (
     Code,
+    Link,
     bool_field,
     code_field,
     codes_field,
@@ -59,6 +61,7 @@ class Context(BaseContext):
 @strawberry.interface(description="图中的实体 / an entity of the graph")
 class Node:
     entity: strawberry.Private[Entity]
+    links: strawberry.Private[dict[Link, Any]] = dataclasses.field(default_factory=dict)  # prefetched
 
     @strawberry.field(description="实体 IRI（可解引用）/ the entity's IRI (dereferenceable)")
     def id(self) -> str:
