@@ -20,10 +20,11 @@ Queries (all as an anonymous caller, so the visibility filter is always part of 
 Sustained queries/s are measured for two mixes: *typical* (the faceted judged queries) and *worst case*
 (common, rare, filtered and faceted-common queries in equal parts).
 
-Raw engine: ``EmbeddedBackend.search`` in this process. HTTP: ``GET /api/search`` on a uvicorn server (one
-process, the real search router and backend) in a subprocess, from a minimal keep-alive asyncio client —
-sequential requests for latency, ``--connections`` concurrent ones for ``--seconds`` for throughput. Client
-and server share the machine's two cores.
+Raw engine: ``EmbeddedBackend.search`` in this process — sequential queries for latency, and one thread
+per core for ``--seconds`` for its sustained ceiling (no HTTP). HTTP: ``GET /api/search`` on a uvicorn
+server (one process, the real search router and backend) in a subprocess, from a minimal keep-alive
+asyncio client — sequential requests for latency, ``--connections`` concurrent ones for ``--seconds`` for
+throughput. Client and server share the machine's two cores.
 
 Run::
 
@@ -46,6 +47,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -155,6 +157,25 @@ def raw_latencies(search: Callable[[Case], object], all_cases: list[Case], round
         search(case)
         times.setdefault(case.kind, []).append((time.perf_counter() - started) * 1000)
     return times
+
+
+def raw_throughput(search: Callable[[Case], object], mix: list[Case], threads: int, seconds: float) -> float:
+    """Queries/s the engine itself answers with ``threads`` threads in this process (no HTTP): the ceiling of
+    any API in front of it on this machine."""
+    deadline = time.perf_counter() + seconds
+    done = [0] * threads
+
+    def worker(offset: int) -> None:
+        i = offset
+        while time.perf_counter() < deadline:
+            search(mix[i % len(mix)])
+            done[offset] += 1
+            i += 1
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(threads) as pool:
+        list(pool.map(worker, range(threads)))
+    return sum(done) / (time.perf_counter() - started)
 
 
 # ------------------------------------------------------------------------------------------ SQLite FTS5
@@ -356,6 +377,10 @@ def run_size(n: int, records: list[Record], labels: Labels, work: Path, args: ar
     area = next(v for r in records for v in r.values.get("area", ()) if r.kind.type == "dataset")
     all_cases = cases(area)
     raw = raw_latencies(lambda c: backend.search(c.query(), ANONYMOUS), all_cases, args.rounds)
+    threads = os.cpu_count() or 1
+    raw_rates = {name: raw_throughput(lambda c: backend.search(c.query(), ANONYMOUS),
+                                      [c for c in all_cases if c.kind in kinds], threads, args.seconds)
+                 for name, kinds in MIXES.items()}
     compare = n in args.engines
     if compare:
         fts_path = work / f"fts-{n}.sqlite"
@@ -386,7 +411,8 @@ def run_size(n: int, records: list[Record], labels: Labels, work: Path, args: ar
             print(f"{kind:<12} {summary(fts_times[kind]):<44} FTS5/tantivy p50 {ratio:.1f}")
     for name, (qps, errors) in rates.items():
         print(f"sustained through HTTP, {name} mix: {qps:,.0f} queries/s with {args.connections} connections for "
-              f"{args.seconds:.0f} s, {errors} errors", flush=True)
+              f"{args.seconds:.0f} s, {errors} errors; the raw engine alone, {threads} threads in process: "
+              f"{raw_rates[name]:,.0f} queries/s", flush=True)
 
 
 def main() -> None:
