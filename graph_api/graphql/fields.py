@@ -1,17 +1,18 @@
 """Field factories and query materialization: each field declares what it reads, so a query reads only that.
 
-``text_field(DCT.title)`` is a field whose resolver reads ``dct:title`` from the entity; the predicate is
-kept in the field's metadata, and link fields keep a :class:`Link` (target type, predicate or reverse
-pattern). A page or lookup resolver hands its selection to :func:`materialize`, which reads the selected
-predicates of all the page's entities in one query, then each selected link's targets for all of them in
-one more, level by level — so a page of 100 datasets with their publishers costs three store queries, and
-GraphQL then walks objects already in memory, with no awaitable per row. Links below a custom resolver
-(an indicator's observations, …) fall back to the request's batch loaders.
+``text_field(DCT.title)`` is a plain field filled from the entity's ``dct:title`` when the object is made
+(:func:`wrap_as`, only for the fields a query selects), so GraphQL reads an attribute instead of calling a
+resolver; the predicate is kept in the field's metadata. Link fields keep a :class:`Link` (target type,
+predicate or reverse pattern). A page or lookup resolver hands its selection to :func:`materialize`, which
+reads the selected predicates of all the page's entities in one query, then each selected link's targets for
+all of them in one more, level by level — so a page of 100 datasets with their publishers costs three store
+queries, and GraphQL then walks objects already in memory, with no awaitable per row. Links below a custom
+resolver (an indicator's observations, …) fall back to the request's batch loaders.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -46,82 +47,68 @@ def _parse(value: str | None, convert: Callable[[str], Any]) -> Any:
         return None
 
 
-def _field(resolve: Callable[..., Any], returns: object, predicates: Iterable[object],
-           description: str | None, link: Link | None = None) -> Any:
-    resolve.__annotations__["return"] = returns
-    return strawberry.field(resolver=resolve, description=description,
-                            metadata={"predicates": tuple(str(p) for p in predicates), "link": link})
+def _value_field(read: Callable[[Entity], Any], predicate: object, description: str | None,
+                 default: Any = None) -> Any:
+    """A plain field (no resolver: GraphQL reads the attribute) that :func:`wrap_as` fills with ``read(entity)``
+    when the query selects it."""
+    extra = {"default_factory": list} if default is list else {"default": default}
+    return strawberry.field(description=description, metadata={"predicates": (str(predicate),), "read": read},
+                            **extra)
 
 
 def text_field(predicate: object, description: str | None = None) -> Any:
     """A text value (the Chinese literal when there are several languages)."""
-    def resolve(self: Any) -> Any:
-        return self.entity.text(str(predicate))
-    return _field(resolve, "str | None", [predicate], description)
+    return _value_field(lambda e: e.text(str(predicate)), predicate, description)
 
 
 def texts_field(predicate: object, description: str | None = None) -> Any:
-    def resolve(self: Any) -> Any:
-        return self.entity.texts(str(predicate))
-    return _field(resolve, "list[str]", [predicate], description)
+    return _value_field(lambda e: e.texts(str(predicate)), predicate, description, list)
 
 
 def int_field(predicate: object, description: str | None = None) -> Any:
-    def resolve(self: Any) -> Any:
-        return _parse(_literal(self.entity, str(predicate)), int)
-    return _field(resolve, "int | None", [predicate], description)
+    return _value_field(lambda e: _parse(_literal(e, str(predicate)), int), predicate, description)
 
 
 def decimal_field(predicate: object, description: str | None = None) -> Any:
-    def resolve(self: Any) -> Any:
-        return _parse(_literal(self.entity, str(predicate)), Decimal)
-    return _field(resolve, "Decimal | None", [predicate], description)
+    return _value_field(lambda e: _parse(_literal(e, str(predicate)), Decimal), predicate, description)
 
 
 def bool_field(predicate: object, description: str | None = None) -> Any:
-    def resolve(self: Any) -> Any:
-        value = _literal(self.entity, str(predicate))
+    def read(entity: Entity) -> bool | None:
+        value = _literal(entity, str(predicate))
         return None if value is None else value == "true"
-    return _field(resolve, "bool | None", [predicate], description)
+    return _value_field(read, predicate, description)
 
 
 def flag_field(predicate: object, description: str | None = None) -> Any:
     """A yes/no flag that is false unless the entity states it."""
-    def resolve(self: Any) -> Any:
-        return _literal(self.entity, str(predicate)) == "true"
-    return _field(resolve, "bool", [predicate], description)
+    return _value_field(lambda e: _literal(e, str(predicate)) == "true", predicate, description, False)
 
 
 def date_field(predicate: object, description: str | None = None) -> Any:
-    def resolve(self: Any) -> Any:
-        return _parse(_literal(self.entity, str(predicate)), lambda v: date.fromisoformat(v[:10]))
-    return _field(resolve, "date | None", [predicate], description)
+    return _value_field(lambda e: _parse(_literal(e, str(predicate)), lambda v: date.fromisoformat(v[:10])),
+                        predicate, description)
 
 
 def datetime_field(predicate: object, description: str | None = None) -> Any:
-    def resolve(self: Any) -> Any:
-        return _parse(_literal(self.entity, str(predicate)), datetime.fromisoformat)
-    return _field(resolve, "datetime | None", [predicate], description)
+    return _value_field(lambda e: _parse(_literal(e, str(predicate)), datetime.fromisoformat), predicate,
+                        description)
 
 
 def iri_field(predicate: object, description: str | None = None) -> Any:
     """The IRI the entity links to (for links outside the graph: formats, web pages)."""
-    def resolve(self: Any) -> Any:
-        return self.entity.iri_of(str(predicate))
-    return _field(resolve, "str | None", [predicate], description)
+    return _value_field(lambda e: e.iri_of(str(predicate)), predicate, description)
 
 
 def code_field(predicate: object, description: str | None = None) -> Any:
     """A code-list value (with its labels)."""
-    def resolve(self: Any) -> Any:
-        return Code.of(self.entity.iri_of(str(predicate)))
-    return _field(resolve, "Code | None", [predicate], description)
+    return _value_field(lambda e: Code.of(e.iri_of(str(predicate))), predicate, description)
 
 
 def codes_field(predicate: object, description: str | None = None) -> Any:
-    def resolve(self: Any) -> Any:
-        return [c for i in self.entity.iris(str(predicate)) if (c := Code.of(i)) is not None]
-    return _field(resolve, "list[Code]", [predicate], description)
+    def read(entity: Entity) -> list[Code]:
+        return [c for i in entity.iris(str(predicate)) if (c := Code.of(i)) is not None]
+    return _value_field(read, predicate, description, list)
 
 
 def _lazy(kind: str) -> Any:
@@ -152,7 +139,9 @@ def _link_field(link: Link, returns: object, predicates: list[object], descripti
         if link.many:
             return load_many(info, self.entity.iris(link.predicate), link.kind, link.cls)
         return load_one(info, self.entity.iri_of(link.predicate), link.kind, link.cls)
-    return _field(resolve, returns, predicates, description, link)
+    resolve.__annotations__["return"] = returns
+    return strawberry.field(resolver=resolve, description=description,
+                            metadata={"predicates": tuple(str(p) for p in predicates), "link": link})
 
 
 def link_field(predicate: object, kind: str, cls: str, description: str | None = None) -> Any:
@@ -233,17 +222,21 @@ def _predicates(kind: type, fields: Iterable[str]) -> frozenset[str]:
     return frozenset(wanted)
 
 
-def wanted_predicates(kind: type, selections: Iterable[Selection]) -> frozenset[str]:
-    """The predicates the selected fields of ``kind`` read."""
-    return _predicates(kind, _merged(kind, selections))
-
-
 def _selections(info: Info) -> list[Selection]:
     return info.selected_fields[0].selections if info.selected_fields else []
 
 
-def wrap_as(kind: str, entity: Entity) -> Any:
-    return _TYPES[kind](entity=entity)
+@cache
+def _readers(kind: type) -> list[tuple[str, str, Callable[[Entity], Any]]]:
+    """(GraphQL name, attribute, read) of the plain value fields of one type."""
+    return [(name, f.python_name, f.metadata["read"]) for name, f in _fields(kind).items() if "read" in f.metadata]
+
+
+def wrap_as(kind: str, entity: Entity, selected: Collection[str] | None = None) -> Any:
+    """The object of GraphQL type ``kind`` for an entity, with the ``selected`` value fields read (all if None)."""
+    cls = _TYPES[kind]
+    values = {attr: read(entity) for name, attr, read in _readers(cls) if selected is None or name in selected}
+    return cls(entity=entity, id=entity.iri, **values)
 
 
 def materialize(reader: GraphReader, kind: str, iris: list[str], cls: str, selections: Iterable[Selection], *,
@@ -262,7 +255,7 @@ def materialize(reader: GraphReader, kind: str, iris: list[str], cls: str, selec
     else:
         fetched = reader.fetch(iris, predicates)
         entities = [e for i in iris if (e := fetched.get(i)) is not None and e.has_type(cls)]
-    objects = [wrap_as(kind, e) for e in entities]
+    objects = [wrap_as(kind, e, merged) for e in entities]
     fields = _fields(_TYPES[kind])
     for name, inner in merged.items():
         link: Link | None = fields[name].metadata.get("link") if name in fields else None
@@ -287,13 +280,13 @@ async def load_one(info: Info, iri: str | None, kind: str, cls: str) -> Any:
     """One entity through the request's batch loader (for links below custom resolvers)."""
     if iri is None:
         return None
-    predicates = wanted_predicates(_TYPES[kind], _selections(info))
-    entity = await reader_of(info).entity(iri, predicates)
-    return wrap_as(kind, entity) if entity is not None and entity.has_type(cls) else None
+    merged = _merged(_TYPES[kind], _selections(info))
+    entity = await reader_of(info).entity(iri, _predicates(_TYPES[kind], merged))
+    return wrap_as(kind, entity, merged) if entity is not None and entity.has_type(cls) else None
 
 
 async def load_many(info: Info, iris: list[str], kind: str, cls: str) -> list[Any]:
     """Entities through the request's batch loader (for links below custom resolvers)."""
-    predicates = wanted_predicates(_TYPES[kind], _selections(info))
-    entities = await reader_of(info).entity_list(iris, predicates, cls)
-    return [wrap_as(kind, e) for e in entities]
+    merged = _merged(_TYPES[kind], _selections(info))
+    entities = await reader_of(info).entity_list(iris, _predicates(_TYPES[kind], merged), cls)
+    return [wrap_as(kind, e, merged) for e in entities]

@@ -38,6 +38,7 @@ from graph_api.graphql.fields import (
     register,
     text_field,
     texts_field,
+    wrap_as,
 )
 from graph_api.graphql.pages import Page
 from ontology.namespaces import CPSV, CV, DCAT, DCT, DQV, ORG, PROV, SKOS, YS
@@ -62,10 +63,7 @@ class Context(BaseContext):
 class Node:
     entity: strawberry.Private[Entity]
     links: strawberry.Private[dict[Link, Any]] = dataclasses.field(default_factory=dict)  # prefetched
-
-    @strawberry.field(description="实体 IRI（可解引用）/ the entity's IRI (dereferenceable)")
-    def id(self) -> str:
-        return self.entity.iri
+    id: str = strawberry.field(default="", description="实体 IRI（可解引用）/ the entity's IRI (dereferenceable)")
 
 
 T = TypeVar("T")
@@ -311,7 +309,7 @@ class Indicator(Node):
         iris = await reader_of(info).reverse("?s dqv:isMeasurementOf ?o .").load(self.entity.iri)
         entities = await reader_of(info).entity_list(iris, None, OBSERVATION)
         entities.sort(key=lambda e: e.text(str(PROV.generatedAtTime)) or "", reverse=True)
-        return [Observation(entity=e) for e in entities]
+        return [wrap_as("Observation", e) for e in entities]
 
 
 EntityType = Annotated[
@@ -332,5 +330,5 @@ def wrap(entity: Entity) -> Node | None:
     """The GraphQL object for an entity of any type."""
     for cls, kind in TYPE_OF_CLASS:
         if entity.has_type(cls):
-            return kind(entity=entity)
+            return wrap_as(kind.__name__, entity)
     return None
