@@ -14,9 +14,10 @@ resolvers, serialisation — no HTTP) and as one hand-written SPARQL query on th
 3. ``impact`` of the most-used system (every transitive dependant; GraphQL asked for the nodes only, as
    the SPARQL property path gives no paths).
 
-Prints p50/p95 for each and the GraphQL/SPARQL ratio of the p50s, and beside them the *executor floor*:
-graphql-core executing the same document over the same answer already in memory (a schema built from the
-real schema's SDL, default resolvers, no store) — what GraphQL execution costs before reading anything.
+Runs of the two (and of the floor below) are taken in turns. Prints p50/p95 for each and the GraphQL/SPARQL
+ratio of the p50s, and beside them the *executor floor*: graphql-core executing the same document over the
+same answer already in memory (a schema built from the real schema's SDL, default resolvers, no store) —
+what GraphQL execution costs before reading anything.
 ``floor ratio`` = (floor + SPARQL) / SPARQL is the ratio GraphQL would have if its store reads cost no
 more than the one hand-written query.
 """
@@ -25,6 +26,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
+import multiprocessing
 import statistics
 import time
 from collections.abc import Callable
@@ -60,19 +63,38 @@ def build(out: Path, scale: float) -> Settings:
     return settings
 
 
+def pick_subjects(settings: Settings) -> tuple[str, str, int, int]:
+    """The lineage root (the dataset with the most derived-from ancestors), the most-used system, its direct
+    dependants and the number of datasets. Run in a child process: these aggregations sweep the whole store,
+    and afterwards every query in the same process ran up to twice as slowly (measured at ×100, both sides) —
+    the server never runs such a query in its own process (SPARQL requests run in worker processes)."""
+    runtime = Runtime.open(settings, refresh=False)
+    store = runtime.store
+    derived = store.select("""SELECT ?d (COUNT(DISTINCT ?up) AS ?n) WHERE {
+        ?d prov:wasDerivedFrom/prov:wasDerivedFrom ?up . ?d a dcat:Dataset } GROUP BY ?d ORDER BY DESC(?n) STR(?d)
+        LIMIT 1""")[0]["d"].value
+    system = store.select("""SELECT ?s (COUNT(?x) AS ?n) WHERE { ?s a ys:InformationSystem .
+        { ?x ys:sourceSystem ?s } UNION { ?x ys:handledBy ?s } } GROUP BY ?s ORDER BY DESC(?n) STR(?s) LIMIT 1""")[0]
+    datasets = store.select("SELECT (COUNT(*) AS ?n) WHERE { ?d a dcat:Dataset }")[0]["n"].value
+    runtime.close()
+    return derived, system["s"].value, int(system["n"].value), int(datasets)
+
+
 def percentiles(samples: list[float]) -> tuple[float, float]:
     ordered = sorted(samples)
     return statistics.median(ordered), ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
-def timed(fn: Callable[[], Any], runs: int) -> tuple[list[float], Any]:
-    fn()  # warm-up
-    samples, result = [], None
+def interleaved(fns: list[Callable[[], Any]], runs: int) -> list[list[float]]:
+    """Times (ms) of ``runs`` runs of each (warmed-up) function, taken in turns, one of each per round, so that
+    all of them see the same machine: this VM's speed drifts by ±20% within minutes."""
+    samples: list[list[float]] = [[] for _ in fns]
     for _ in range(runs):
-        started = time.perf_counter()
-        result = fn()
-        samples.append((time.perf_counter() - started) * 1000)
-    return samples, result
+        for fn, times in zip(fns, samples, strict=True):
+            started = time.perf_counter()
+            fn()
+            times.append((time.perf_counter() - started) * 1000)
+    return samples
 
 
 def main() -> None:
@@ -84,6 +106,8 @@ def main() -> None:
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     settings = build(args.out, args.scale)
+    with multiprocessing.get_context("spawn").Pool(1) as pool:  # see pick_subjects
+        derived, system, dependants, datasets = pool.apply(pick_subjects, (settings,))
     runtime = Runtime.open(settings, refresh=False)
     store = runtime.store
     schema = build_schema(settings)
@@ -107,14 +131,8 @@ def main() -> None:
         assert not check.errors and check.data == answer, check.errors  # the same document, the same answer
         return lambda: execute_sync(in_memory, document, root_value=answer, variable_values=variables)
 
-    derived = store.select("""SELECT ?d (COUNT(DISTINCT ?up) AS ?n) WHERE {
-        ?d prov:wasDerivedFrom/prov:wasDerivedFrom ?up . ?d a dcat:Dataset } GROUP BY ?d ORDER BY DESC(?n) STR(?d)
-        LIMIT 1""")[0]["d"].value
-    system = store.select("""SELECT ?s (COUNT(?x) AS ?n) WHERE { ?s a ys:InformationSystem .
-        { ?x ys:sourceSystem ?s } UNION { ?x ys:handledBy ?s } } GROUP BY ?s ORDER BY DESC(?n) STR(?s) LIMIT 1""")[0]
-    datasets = store.select("SELECT (COUNT(*) AS ?n) WHERE { ?d a dcat:Dataset }")[0]["n"].value
-    print(f"scale ×{args.scale:g}: {len(store):,} quads, {int(datasets):,} datasets; {args.runs} runs each")
-    print(f"lineage root {derived}; most-used system {system['s'].value} ({system['n'].value} direct dependants)")
+    print(f"scale ×{args.scale:g}: {len(store):,} quads, {datasets:,} datasets; {args.runs} runs each")
+    print(f"lineage root {derived}; most-used system {system} ({dependants:,} direct dependants)")
 
     lineage_query = """query($id: String!) { lineage(id: $id, direction: UPSTREAM, depth: 5, perHop: 1000) {
         nodes { id label types depth } edges { source target kind } } }"""
@@ -130,8 +148,8 @@ def main() -> None:
          lambda: sparql("""SELECT ?d ?title ?p ?name WHERE { { SELECT ?d WHERE { ?d a dcat:Dataset } LIMIT 100 }
             ?d dct:title ?title . OPTIONAL { ?d dct:publisher ?p . ?p skos:prefLabel ?name } }"""),
          lambda g, s: f"{len(g['datasets']['nodes'])} rows / {len({r['d'].value for r in s})} rows"),
-        ("impact of the most-used system", impact_query, {"id": system["s"].value},
-         lambda: sparql(f"""SELECT DISTINCT ?n WHERE {{ <{system['s'].value}> {DEPENDANTS}+ ?n }}"""),
+        ("impact of the most-used system", impact_query, {"id": system},
+         lambda: sparql(f"""SELECT DISTINCT ?n WHERE {{ <{system}> {DEPENDANTS}+ ?n }}"""),
          lambda g, s: f"{len(g['impact']['affected'])} affected / {len(s)} affected"),
     ]
     print(f"\n{'question':34} {'GraphQL p50':>11} {'p95':>8} {'SPARQL p50':>11} {'p95':>8} {'ratio':>6}"
@@ -139,9 +157,10 @@ def main() -> None:
     for number, (name, query, variables, ask_sparql, answers) in enumerate(questions, 1):
         if args.only and number not in args.only:
             continue
-        g_samples, g_result = timed(lambda q=query, v=variables: graphql(q, **v), args.runs)
-        s_samples, s_result = timed(ask_sparql, args.runs)
-        f_samples, _ = timed(executor_floor(query, variables, g_result), args.runs)
+        ask_graphql = functools.partial(graphql, query, **variables)
+        g_result, s_result = ask_graphql(), ask_sparql()  # the answers, and the warm-up
+        g_samples, s_samples, f_samples = interleaved(
+            [ask_graphql, ask_sparql, executor_floor(query, variables, g_result)], args.runs)
         (g50, g95), (s50, s95), (f50, _) = percentiles(g_samples), percentiles(s_samples), percentiles(f_samples)
         print(f"{name:34} {g50:9.1f}ms {g95:6.1f}ms {s50:9.1f}ms {s95:6.1f}ms {g50 / s50:6.2f}"
               f" {f50:8.2f}ms {(f50 + s50) / s50:11.2f}  {answers(g_result, s_result)}")
