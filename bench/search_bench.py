@@ -21,7 +21,9 @@ Sustained queries/s are measured for two mixes: *typical* (the faceted judged qu
 (common, rare, filtered and faceted-common queries in equal parts).
 
 Raw engine: ``EmbeddedBackend.search`` in this process — sequential queries for latency, and one thread
-per core for ``--seconds`` for its sustained ceiling (no HTTP). HTTP: ``GET /api/search`` on a uvicorn
+per core for ``--seconds`` for its sustained ceiling (no HTTP). HTTP floor: the same server answering an
+empty result without searching (asked after every fourth query), so ``(floor + raw) / raw`` is the API/raw
+ratio a query would have if the API cost nothing beyond serving HTTP. HTTP: ``GET /api/search`` on a uvicorn
 server (one process, the real search router and backend) in a subprocess, from a minimal keep-alive
 asyncio client — sequential requests for latency, ``--connections`` concurrent ones for ``--seconds`` for
 throughput. Client and server share the machine's two cores.
@@ -257,6 +259,7 @@ def serve(index: Path, dictionary: Path, port: int) -> None:
 
     import uvicorn
     from fastapi import FastAPI
+    from fastapi.responses import JSONResponse
 
     from graph_api.search_api import router
     from yuanshu.config import Settings
@@ -264,6 +267,11 @@ def serve(index: Path, dictionary: Path, port: int) -> None:
     get_analyzer().add_words(dictionary.read_text(encoding="utf-8").splitlines())
     app = FastAPI()
     app.include_router(router)
+
+    @app.get(FLOOR_PATH)
+    async def floor() -> JSONResponse:  # the same server answering without searching: what HTTP costs
+        return JSONResponse({"total": 0, "page": 1, "size": 20, "results": [], "facets": {}})
+
     app.state.runtime = SimpleNamespace(search=EmbeddedBackend(index), settings=Settings(home=index.parent))
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
@@ -297,16 +305,23 @@ def path_of(case: Case) -> str:
     return "/api/search?" + urlencode(case.params)
 
 
+FLOOR_PATH = "/bench/floor"
+HTTP_FLOOR = "http floor"
+
+
 async def http_latencies(port: int, all_cases: list[Case], rounds: int) -> dict[str, list[float]]:
+    """Latencies by query kind, and under :data:`HTTP_FLOOR` those of an answer that searches nothing (an
+    empty result from the same server, asked after every fourth query)."""
     times: dict[str, list[float]] = {}
     async with Client(port) as client:
         for case in all_cases:
             await client.get(path_of(case))
-        for case in scheduled(all_cases, rounds):
-            started = time.perf_counter()
-            status, _ = await client.get(path_of(case))
-            assert status == 200
-            times.setdefault(case.kind, []).append((time.perf_counter() - started) * 1000)
+        for i, case in enumerate(scheduled(all_cases, rounds)):
+            for kind, path in [(case.kind, path_of(case))] + ([(HTTP_FLOOR, FLOOR_PATH)] if i % 4 == 0 else []):
+                started = time.perf_counter()
+                status, _ = await client.get(path)
+                assert status == 200
+                times.setdefault(kind, []).append((time.perf_counter() - started) * 1000)
     return times
 
 
@@ -400,10 +415,14 @@ def run_size(n: int, records: list[Record], labels: Labels, work: Path, args: ar
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-    print(f"{'query':<12} {'raw engine (tantivy, in process)':<44} {'HTTP API (/api/search)':<44} API/raw p50")
+    floor = statistics.median(http[HTTP_FLOOR])
+    print(f"{'query':<12} {'raw engine (tantivy, in process)':<44} {'HTTP API (/api/search)':<44} {'API/raw p50':<11}"
+          f" (floor + raw) / raw p50")
     for kind in raw:
         ratio = statistics.median(http[kind]) / statistics.median(raw[kind])
-        print(f"{kind:<12} {summary(raw[kind]):<44} {summary(http[kind]):<44} {ratio:.2f}")
+        floor_ratio = (floor + statistics.median(raw[kind])) / statistics.median(raw[kind])
+        print(f"{kind:<12} {summary(raw[kind]):<44} {summary(http[kind]):<44} {ratio:<11.2f} {floor_ratio:.2f}")
+    print(f"{HTTP_FLOOR:<12} {'':<44} {summary(http[HTTP_FLOOR]):<44} (an empty answer from the same server)")
     if compare:
         print("SQLite FTS5 (same documents, same process):")
         for kind in fts_times:
