@@ -245,6 +245,12 @@ def test_fragments_aliases_and_links_below_custom_resolvers_give_the_plain_answe
         assert node["title"] == expected["title"] and node["derivedFrom"] == expected["derivedFrom"]
         assert node["a"] == {"id": expected["publisher"]["id"], "name": expected["publisher"]["name"]}
         assert node["b"] == {"area": expected["publisher"]["area"]}
+    # a named fragment on the connection itself, and one on its edges
+    spread = data(demo_server, """fragment Page on DatasetConnection { edges { ...Edge } }
+        fragment Edge on DatasetEdge { node { id title publisher { name } } }
+        { datasets(first: 40) { ...Page } }""", ADMIN_TOKEN)["datasets"]["edges"]
+    assert [(e["node"]["id"], e["node"]["title"], e["node"]["publisher"]["name"]) for e in spread] == [
+        (d["id"], d["title"], d["publisher"]["name"]) for d in plain]
     # a data element's dataset is a custom resolver: the links below it are loaded by the batch loaders
     dataset = next(d for d in plain if d["publisher"])
     elements = data(demo_server, """query($id: String!) { dataset(id: $id) { dataElements { name
@@ -317,6 +323,11 @@ def test_lineage_of_an_indicator_reaches_its_service_items_systems_and_departmen
     # a system reached is upstream of a service counted by the indicator
     services = {e["source"] for e in graph["edges"] if e["kind"] == "MEASURED_BY"}
     assert any(e["kind"] == "HANDLES" and e["target"] in services for e in graph["edges"])
+    # the same walk asked through a fragment describes the same nodes
+    spread = data(demo_server, """fragment Walk on LineageGraph { nodes { id types depth label } }
+        query($id: String!) { lineage(id: $id, direction: UPSTREAM, depth: 3, perHop: 1000) { ...Walk } }""",
+                  STAFF_TOKEN, id=indicator)["lineage"]
+    assert spread["nodes"] == graph["nodes"]
     # anonymous callers get the same walk without the systems (staff only)
     public = data(demo_server, """query($id: String!) { lineage(id: $id, direction: UPSTREAM, depth: 3, perHop: 1000)
         { nodes { types } } }""", id=indicator)["lineage"]
@@ -342,6 +353,12 @@ def test_impact_of_a_system_lists_what_breaks_with_paths(demo_server: Server) ->
     counts_only = data(demo_server, """query($id: String!) { impact(systemId: $id) { datasetCount serviceCount
         indicatorCount } }""", ADMIN_TOKEN, id=system)["impact"]
     assert counts_only == {k: report[k] for k in ("datasetCount", "serviceCount", "indicatorCount")}
+    through_fragment = data(demo_server, """fragment Report on ImpactReport { datasetCount serviceCount
+        indicatorCount affected { node { id types } } } query($id: String!) { impact(systemId: $id) { ...Report } }""",
+                            ADMIN_TOKEN, id=system)["impact"]
+    assert {k: through_fragment[k] for k in counts_only} == counts_only
+    assert [a["node"] for a in through_fragment["affected"]] == [
+        {"id": a["node"]["id"], "types": a["node"]["types"]} for a in report["affected"]]
     for affected in report["affected"]:
         path = affected["path"]
         assert path[0]["source"] == system and path[-1]["target"] == affected["node"]["id"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Annotated, TypeVar
 
 import strawberry
@@ -121,29 +122,39 @@ INDICATOR_FILTERS = {"area": ("ys:scopeArea", None), "department": ("ys:responsi
                      "text": ("", None)}
 
 
-def _node_selections(info: Info) -> list[Selection]:
-    """The selections made on a connection's nodes (under ``nodes`` and ``edges { node }``)."""
-    found: list[Selection] = []
-    for selection in info.selected_fields[0].selections:
-        if isinstance(selection, SelectedField) and selection.name == "nodes":
-            found += selection.selections
-        elif isinstance(selection, SelectedField) and selection.name == "edges":
-            for inner in selection.selections:
-                if isinstance(inner, SelectedField) and inner.name == "node":
-                    found += inner.selections
-        elif not isinstance(selection, SelectedField):
-            found.append(selection)  # a fragment: load everything
-    return found
+def _named(selections: list[Selection], name: str) -> Iterator[SelectedField]:
+    """The fields called ``name`` among ``selections``, looking inside fragments (a resolver's own type has no
+    other fragments to tell apart)."""
+    for selection in selections:
+        if isinstance(selection, SelectedField):
+            if selection.name == name:
+                yield selection
+        else:
+            yield from _named(selection.selections, name)
+
+
+def _below(info: Info, path: tuple[str, ...]) -> list[Selection]:
+    """The selections under ``path`` (field names below this resolver's field), merged across aliases and
+    fragments."""
+    selections = info.selected_fields[0].selections
+    for name in path:
+        selections = [s for field in _named(selections, name) for s in field.selections]
+    return selections
+
+
+def _asks(info: Info, path: tuple[str, ...], fields: tuple[str, ...]) -> bool:
+    """Whether the selection under ``path`` asks for any of ``fields``."""
+    selections = _below(info, path)
+    return any(next(_named(selections, f), None) is not None for f in fields)
 
 
 def _page(info: Info, cls: str, kind: type[T], patterns: list[str], first: int,
           after: str | None) -> Connection[T]:
     reader = reader_of(info)
-    selections = info.selected_fields[0].selections
-    # count only when asked (a COUNT over a large class is the dearest part of a page); fragments: count
-    wants_total = any(not isinstance(f, SelectedField) or f.name == "totalCount" for f in selections)
-    page = fetch_page(reader, cls, patterns, first, after, count=wants_total)
-    nodes = materialize(reader, kind.__name__, page.iris, cls, _node_selections(info), checked=True)
+    # count only when asked: a COUNT over a large class is the dearest part of a page
+    page = fetch_page(reader, cls, patterns, first, after, count=_asks(info, (), ("totalCount",)))
+    on_nodes = _below(info, ("nodes",)) + _below(info, ("edges", "node"))
+    nodes = materialize(reader, kind.__name__, page.iris, cls, on_nodes, checked=True)
     return connection(page, {n.entity.iri: n for n in nodes})
 
 
@@ -172,18 +183,6 @@ class LineageNode:
     @staticmethod
     def of(node: walks.Node) -> LineageNode:
         return LineageNode(id=node.iri, depth=node.depth, label=node.label, types=node.types)
-
-
-def _asks(info: Info, path: tuple[str, ...], fields: tuple[str, ...]) -> bool:
-    """Whether the selection under ``path`` (field names below this resolver's field) asks for any of
-    ``fields`` (a fragment counts as asking)."""
-    selections = info.selected_fields[0].selections
-    for name in path:
-        field = next((s for s in selections if isinstance(s, SelectedField) and s.name == name), None)
-        if field is None:
-            return False
-        selections = field.selections
-    return any(not isinstance(s, SelectedField) or s.name in fields for s in selections)
 
 
 def _describe(reader: GraphReader, nodes: list[walks.Node]) -> None:
