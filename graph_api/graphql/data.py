@@ -84,10 +84,12 @@ class GraphReader:
         return self.caller.guard(var)
 
     def fetch(self, iris: Iterable[str], predicates: frozenset[str] | None = None) -> dict[str, Entity]:
-        """The visible entities among ``iris`` by IRI, with the given predicates (all if None): one query per
-        500 entities, whatever the number of predicates."""
+        """The visible entities among ``iris`` that have any of the given predicates (all predicates if None),
+        by IRI: one query per 500 entities, whatever the number of predicates; none for no predicates."""
         found: dict[str, Entity] = {}
-        wanted = sorted(predicates) if predicates else None
+        if predicates is not None and not predicates:
+            return found
+        wanted = sorted(predicates) if predicates is not None else None
         for chunk in _chunks(list(dict.fromkeys(iris)), 500):
             for row in self.select(_properties_query(chunk, wanted, self.guard("s"))):
                 iri = chunk[int(row["i"].value)]

@@ -1,11 +1,11 @@
 """Field factories and query materialization: each field declares what it reads, so a query reads only that.
 
 ``text_field(DCT.title)`` is a plain field filled from the entity's ``dct:title`` when the object is made
-(:func:`wrap_as`, only for the fields a query selects), so GraphQL reads an attribute instead of calling a
-resolver; the predicate is kept in the field's metadata. Link fields keep a :class:`Link` (target type,
-predicate or reverse pattern). A page or lookup resolver hands its selection to :func:`materialize`, which
-reads the selected predicates of all the page's entities in one query, then each selected link's targets for
-all of them in one more, level by level — so a page of 100 datasets with their publishers costs three store
+(only for the fields a query selects), so GraphQL reads an attribute instead of calling a resolver; the
+predicate is kept in the field's metadata. Link fields keep a :class:`Link` (target type, predicate or
+reverse pattern). A page or lookup resolver hands its selection to :func:`materialize`, which reads the
+selected predicates of all the page's entities in one query, then each selected link's targets for all of
+them in one more, level by level — so a page of 100 datasets with their publishers costs three store
 queries, and GraphQL then walks objects already in memory, with no awaitable per row. Links below a custom
 resolver (an indicator's observations, …) fall back to the request's batch loaders.
 """
@@ -49,8 +49,8 @@ def _parse(value: str | None, convert: Callable[[str], Any]) -> Any:
 
 def _value_field(read: Callable[[Entity], Any], predicate: object, description: str | None,
                  default: Any = None) -> Any:
-    """A plain field (no resolver: GraphQL reads the attribute) that :func:`wrap_as` fills with ``read(entity)``
-    when the query selects it."""
+    """A plain field (no resolver: GraphQL reads the attribute), filled with ``read(entity)`` when the object is
+    made and the query selects it."""
     extra = {"default_factory": list} if default is list else {"default": default}
     return strawberry.field(description=description, metadata={"predicates": (str(predicate),), "read": read},
                             **extra)
@@ -127,6 +127,12 @@ class Link:
     pattern: str | None = None
     many: bool = True
 
+    def targets(self, entity: Entity) -> list[str]:
+        """The IRIs a predicate link points to from ``entity`` (only the first when not ``many``)."""
+        assert self.predicate is not None
+        iris = entity.iris(self.predicate)
+        return iris if self.many else iris[:1]
+
 
 def _link_field(link: Link, returns: object, predicates: list[object], description: str | None) -> Any:
     """A link resolver: the prefetched objects when the query was materialized, else (a link below a custom
@@ -137,8 +143,8 @@ def _link_field(link: Link, returns: object, predicates: list[object], descripti
         if link.pattern is not None:
             return _load_reverse(info, self.entity.iri, link)
         if link.many:
-            return load_many(info, self.entity.iris(link.predicate), link.kind, link.cls)
-        return load_one(info, self.entity.iri_of(link.predicate), link.kind, link.cls)
+            return load_many(info, link.targets(self.entity), link.kind, link.cls)
+        return load_one(info, next(iter(link.targets(self.entity)), None), link.kind, link.cls)
     resolve.__annotations__["return"] = returns
     return strawberry.field(resolver=resolve, description=description,
                             metadata={"predicates": tuple(str(p) for p in predicates), "link": link})
@@ -213,7 +219,7 @@ def _merged(kind: type, selections: Iterable[Selection]) -> dict[str, list[Selec
 
 
 def _predicates(kind: type, fields: Iterable[str]) -> frozenset[str]:
-    """The predicates the named fields of ``kind`` read, and ``rdf:type`` (to check the class)."""
+    """The predicates the named fields of ``kind`` read, and ``rdf:type`` (to check the entity's class)."""
     by_name = _fields(kind)
     wanted = {RDF_TYPE}
     for name in fields:
@@ -232,11 +238,17 @@ def _readers(kind: type) -> list[tuple[str, str, Callable[[Entity], Any]]]:
     return [(name, f.python_name, f.metadata["read"]) for name, f in _fields(kind).items() if "read" in f.metadata]
 
 
-def wrap_as(kind: str, entity: Entity, selected: Collection[str] | None = None) -> Any:
-    """The object of GraphQL type ``kind`` for an entity, with the ``selected`` value fields read (all if None)."""
+def _maker(kind: str, selected: Collection[str] | None = None) -> Callable[[Entity], Any]:
+    """Makes objects of GraphQL type ``kind`` from entities, with the ``selected`` value fields read (all if
+    None)."""
     cls = _TYPES[kind]
-    values = {attr: read(entity) for name, attr, read in _readers(cls) if selected is None or name in selected}
-    return cls(entity=entity, id=entity.iri, **values)
+    readers = [(attr, read) for name, attr, read in _readers(cls) if selected is None or name in selected]
+    return lambda entity: cls(entity=entity, id=entity.iri, **{attr: read(entity) for attr, read in readers})
+
+
+def wrap_as(kind: str, entity: Entity) -> Any:
+    """The object of GraphQL type ``kind`` for an entity, with every value field read."""
+    return _maker(kind)(entity)
 
 
 def materialize(reader: GraphReader, kind: str, iris: list[str], cls: str, selections: Iterable[Selection], *,
@@ -250,12 +262,13 @@ def materialize(reader: GraphReader, kind: str, iris: list[str], cls: str, selec
     merged = _merged(_TYPES[kind], selections)
     predicates = _predicates(_TYPES[kind], merged)
     if checked:
-        fetched = reader.fetch(iris, predicates - {RDF_TYPE}) if len(predicates) > 1 else {}
+        fetched = reader.fetch(iris, predicates - {RDF_TYPE})
         entities = [fetched.get(i) or Entity(i) for i in iris]
     else:
         fetched = reader.fetch(iris, predicates)
         entities = [e for i in iris if (e := fetched.get(i)) is not None and e.has_type(cls)]
-    objects = [wrap_as(kind, e, merged) for e in entities]
+    make = _maker(kind, merged)
+    objects = [make(e) for e in entities]
     fields = _fields(_TYPES[kind])
     for name, inner in merged.items():
         link: Link | None = fields[name].metadata.get("link") if name in fields else None
@@ -264,10 +277,8 @@ def materialize(reader: GraphReader, kind: str, iris: list[str], cls: str, selec
         if link.pattern is not None:
             linked = reader.linked(link.pattern, [o.entity.iri for o in objects])
             targets = [linked.get(o.entity.iri, []) for o in objects]
-        elif link.many:
-            targets = [o.entity.iris(link.predicate) for o in objects]
         else:
-            targets = [[first] if (first := o.entity.iri_of(link.predicate)) else [] for o in objects]
+            targets = [link.targets(o.entity) for o in objects]
         everything = list(dict.fromkeys(i for found in targets for i in found))
         loaded = {o.entity.iri: o for o in materialize(reader, link.kind, everything, link.cls, inner)}
         for obj, found in zip(objects, targets, strict=True):
@@ -282,11 +293,12 @@ async def load_one(info: Info, iri: str | None, kind: str, cls: str) -> Any:
         return None
     merged = _merged(_TYPES[kind], _selections(info))
     entity = await reader_of(info).entity(iri, _predicates(_TYPES[kind], merged))
-    return wrap_as(kind, entity, merged) if entity is not None and entity.has_type(cls) else None
+    return _maker(kind, merged)(entity) if entity is not None and entity.has_type(cls) else None
 
 
 async def load_many(info: Info, iris: list[str], kind: str, cls: str) -> list[Any]:
     """Entities through the request's batch loader (for links below custom resolvers)."""
     merged = _merged(_TYPES[kind], _selections(info))
     entities = await reader_of(info).entity_list(iris, _predicates(_TYPES[kind], merged), cls)
-    return [wrap_as(kind, e, merged) for e in entities]
+    make = _maker(kind, merged)
+    return [make(e) for e in entities]
