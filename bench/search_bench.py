@@ -391,11 +391,14 @@ def run_size(n: int, records: list[Record], labels: Labels, work: Path, args: ar
     print(f"index on disk: {size_mb:,.0f} MB", flush=True)
     area = next(v for r in records for v in r.values.get("area", ()) if r.kind.type == "dataset")
     all_cases = cases(area)
-    raw = raw_latencies(lambda c: backend.search(c.query(), ANONYMOUS), all_cases, args.rounds)
+    mixes = {name: [c for c in all_cases if c.kind in kinds] for name, kinds in MIXES.items()}
+
+    def search(case: Case) -> object:
+        return backend.search(case.query(), ANONYMOUS)
+
+    raw = raw_latencies(search, all_cases, args.rounds)
     threads = os.cpu_count() or 1
-    raw_rates = {name: raw_throughput(lambda c: backend.search(c.query(), ANONYMOUS),
-                                      [c for c in all_cases if c.kind in kinds], threads, args.seconds)
-                 for name, kinds in MIXES.items()}
+    raw_rates = {name: raw_throughput(search, mix, threads, args.seconds) for name, mix in mixes.items()}
     compare = n in args.engines
     if compare:
         fts_path = work / f"fts-{n}.sqlite"
@@ -410,8 +413,8 @@ def run_size(n: int, records: list[Record], labels: Labels, work: Path, args: ar
     proc, port = start_server(index, dictionary)
     try:
         http = asyncio.run(http_latencies(port, all_cases, args.rounds))
-        rates = {name: asyncio.run(throughput(port, [c for c in all_cases if c.kind in kinds], args.connections,
-                                              args.seconds)) for name, kinds in MIXES.items()}
+        rates = {name: asyncio.run(throughput(port, mix, args.connections, args.seconds))
+                 for name, mix in mixes.items()}
     finally:
         proc.terminate()
         proc.wait(timeout=30)
